@@ -1,0 +1,21 @@
+// Command advising serves the advising office's API. With no subcommand it
+// serves; `advising migrate` applies migrations and exits; `advising seed`
+// loads the demo office into an empty database.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "advising:", err)
+		os.Exit(1)
+	}
+}

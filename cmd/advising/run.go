@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/crypto/bcrypt"
+
+	"advising/docs"
+	"advising/internal/auth"
+	"advising/internal/casework"
+	"advising/internal/config"
+	"advising/internal/httpapi"
+	"advising/internal/store"
+)
+
+// app is the wired service: configuration, logger, store and use cases.
+type app struct {
+	cfg config.Config
+	log *slog.Logger
+	st  *store.Store
+	cw  *casework.Service
+}
+
+// run is the whole program: it reads the configuration through getenv,
+// opens and migrates the database, and serves until ctx is done, or runs
+// the subcommand named in args.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	switch cmd {
+	case "serve", "migrate", "seed":
+	default:
+		return fmt.Errorf("unknown command %q (want serve, migrate or seed)", cmd)
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stdout)
+	a, err := open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := a.st.Close(); err != nil {
+			log.Error("close database", "err", err)
+		}
+	}()
+	switch cmd {
+	case "migrate":
+		return nil // open already migrated
+	case "seed":
+		return a.seed(ctx)
+	}
+	return a.serve(ctx)
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// open connects the database, applies migrations and builds the use cases.
+func open(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
+	log.Info("starting", "config", cfg)
+	secret := cfg.JWTSecret
+	if len(secret) == 0 {
+		var err error
+		if secret, err = devSecret(filepath.Dir(cfg.SQLitePath())); err != nil {
+			return nil, err
+		}
+	}
+	st, err := store.Open(cfg.SQLitePath())
+	if err != nil {
+		return nil, err
+	}
+	n, err := st.Migrate(ctx)
+	if err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	log.Info("database ready", "migrations_applied", n)
+	cw := casework.New(casework.Options{
+		Store:  st,
+		Tokens: auth.NewTokens(secret, cfg.TokenTTL, time.Now),
+		Hasher: auth.Hasher{Cost: bcrypt.DefaultCost},
+	})
+	a := &app{cfg: cfg, log: log, st: st, cw: cw}
+	if cfg.AdminEmail != "" {
+		created, err := cw.BootstrapAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword, "Office Admin")
+		if err != nil {
+			_ = st.Close()
+			return nil, fmt.Errorf("create admin from ADVISING_ADMIN_EMAIL: %w", err)
+		}
+		if created {
+			log.Info("admin account created from ADVISING_ADMIN_EMAIL")
+		}
+	}
+	return a, nil
+}
+
+// devSecret returns the development signing key kept in the data folder,
+// creating it (mode 0600) on first use so tokens survive restarts.
+func devSecret(dir string) ([]byte, error) {
+	path := filepath.Join(dir, "jwt_secret")
+	if b, err := os.ReadFile(path); err == nil {
+		if s := strings.TrimSpace(string(b)); len(s) >= config.MinSecretLen {
+			return []byte(s), nil
+		}
+		return nil, fmt.Errorf("%s holds a key shorter than %d bytes; delete it to have a new one made", path, config.MinSecretLen)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("read development JWT secret: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	buf := make([]byte, 32)
+	_, _ = rand.Read(buf)
+	s := hex.EncodeToString(buf)
+	if err := os.WriteFile(path, []byte(s+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("write development JWT secret: %w", err)
+	}
+	return []byte(s), nil
+}
+
+// serve seeds an empty development database, then serves HTTP until ctx is
+// done and shuts down gracefully: in-flight requests finish first.
+func (a *app) serve(ctx context.Context) error {
+	if !a.cfg.Production() {
+		if err := a.seedIfEmpty(ctx); err != nil {
+			return err
+		}
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	handler := httpapi.NewServer(httpapi.Deps{Casework: a.cw, Log: a.log, OpenAPI: docs.OpenAPI, Registry: reg})
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on ADVISING_ADDR %s: %w", a.cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.log.Info("serving", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	a.log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,96 @@
+// Package auth issues and verifies the service's JWTs, hashes passwords and
+// throttles failed logins. It imports advising, golang-jwt and x/crypto.
+package auth
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/crypto/bcrypt"
+
+	"advising/internal/advising"
+)
+
+// Issuer is the iss claim of every token this service signs.
+const Issuer = "advising"
+
+// Claims are the JWT claims: sub (user ID), role, tv (the user's token
+// version when the token was issued), iss, iat and exp.
+type Claims struct {
+	Role         advising.Role `json:"role"`
+	TokenVersion int           `json:"tv"`
+	jwt.RegisteredClaims
+}
+
+// Tokens signs and verifies HS256 access tokens.
+type Tokens struct {
+	secret []byte
+	ttl    time.Duration
+	now    func() time.Time
+	parser *jwt.Parser
+}
+
+// NewTokens returns a Tokens signing with secret; tokens live for ttl.
+func NewTokens(secret []byte, ttl time.Duration, now func() time.Time) *Tokens {
+	return &Tokens{secret: secret, ttl: ttl, now: now, parser: jwt.NewParser(
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithIssuer(Issuer),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithTimeFunc(now),
+	)}
+}
+
+// TTL is the lifetime of issued tokens.
+func (t *Tokens) TTL() time.Duration { return t.ttl }
+
+// Issue signs a token for u.
+func (t *Tokens) Issue(u advising.User) (string, error) {
+	now := t.now()
+	c := Claims{Role: u.Role, TokenVersion: u.TokenVersion, RegisteredClaims: jwt.RegisteredClaims{
+		Issuer: Issuer, Subject: u.ID, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(t.ttl)),
+	}}
+	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.secret)
+	if err != nil {
+		return "", fmt.Errorf("sign token: %w", err)
+	}
+	return s, nil
+}
+
+// Verify checks a token's signature, algorithm, issuer and expiry and returns
+// its claims. Any failure is an unauthenticated error.
+func (t *Tokens) Verify(token string) (Claims, error) {
+	var c Claims
+	_, err := t.parser.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.secret, nil })
+	if err != nil || c.Subject == "" {
+		return Claims{}, &advising.Error{Code: advising.CodeUnauthenticated, Detail: "the access token is invalid or expired", Err: err}
+	}
+	return c, nil
+}
+
+// Hasher hashes passwords with bcrypt. Passwords are first reduced with
+// SHA-256 (base64, 44 bytes), because bcrypt ignores everything past 72 bytes
+// and passwords may be up to 128 characters.
+type Hasher struct{ Cost int }
+
+func prehash(password string) []byte {
+	sum := sha256.Sum256([]byte(password))
+	return []byte(base64.StdEncoding.EncodeToString(sum[:]))
+}
+
+// Hash returns the stored form of password.
+func (h Hasher) Hash(password string) (string, error) {
+	b, err := bcrypt.GenerateFromPassword(prehash(password), h.Cost)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return string(b), nil
+}
+
+// Matches reports whether password matches the stored hash.
+func (h Hasher) Matches(hash, password string) bool {
+	return bcrypt.CompareHashAndPassword([]byte(hash), prehash(password)) == nil
+}

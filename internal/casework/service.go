@@ -1,0 +1,72 @@
+// Package casework holds the office's use cases: registration and identity,
+// evidence, casework and audit. Each use case validates, applies the record
+// rules of package advising, and writes through the store in one transaction
+// together with its audit event. It imports advising, auth, classify and store.
+package casework
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"advising/internal/advising"
+	"advising/internal/auth"
+	"advising/internal/store"
+)
+
+// Service runs the use cases.
+type Service struct {
+	st       *store.Store
+	tokens   *auth.Tokens
+	hasher   auth.Hasher
+	throttle *auth.Throttle
+	now      func() time.Time
+
+	dummyOnce sync.Once
+	dummy     string
+}
+
+// Login throttling: at most this many failures per email per window.
+const (
+	LoginMaxFailures = 10
+	LoginWindow      = 15 * time.Minute
+)
+
+// Options configures a Service.
+type Options struct {
+	Store  *store.Store
+	Tokens *auth.Tokens
+	Hasher auth.Hasher
+	// Now is the clock; tests move it across the office's time boundaries.
+	Now func() time.Time
+}
+
+// New returns a Service.
+func New(o Options) *Service {
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{st: o.Store, tokens: o.Tokens, hasher: o.Hasher, now: now,
+		throttle: auth.NewThrottle(LoginMaxFailures, LoginWindow, now)}
+}
+
+// clock returns the current instant in UTC, truncated to microseconds so
+// that it survives a round trip through any database.
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// audit records one event for a mutation; call it inside the mutation's transaction.
+func audit(ctx context.Context, tx *store.Store, a advising.Actor, at time.Time, action, entityType, entityID, caseID string) error {
+	ev := advising.AuditEvent{At: at, Action: action, EntityType: entityType, EntityID: entityID}
+	if a.UserID != "" {
+		id, role := a.UserID, a.Role
+		ev.ActorID, ev.ActorRole = &id, &role
+	}
+	if caseID != "" {
+		ev.CaseID = &caseID
+	}
+	return tx.RecordAudit(ctx, ev)
+}
+
+// Ready reports whether the database answers.
+func (s *Service) Ready(ctx context.Context) error { return s.st.Ping(ctx) }

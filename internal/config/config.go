@@ -1,0 +1,106 @@
+// Package config loads the service's settings from ADVISING_* environment
+// variables. It imports only the standard library.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Environments the service can run in.
+const (
+	EnvDevelopment = "development"
+	EnvProduction  = "production"
+)
+
+// MinSecretLen is the shortest accepted HMAC key, in bytes.
+const MinSecretLen = 32
+
+// Config is the service configuration.
+type Config struct {
+	Addr          string
+	DatabaseURL   string
+	Env           string
+	JWTSecret     []byte // empty in development means "generate and keep one"
+	TokenTTL      time.Duration
+	AdminEmail    string
+	AdminPassword string
+	LogLevel      slog.Level
+	LogFormat     string // json or text
+}
+
+// Production reports whether the service runs in production.
+func (c Config) Production() bool { return c.Env == EnvProduction }
+
+// LogValue leaves secrets out of the start-up log line.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("addr", c.Addr),
+		slog.String("database_url", c.DatabaseURL),
+		slog.String("env", c.Env),
+		slog.Bool("jwt_secret_set", len(c.JWTSecret) > 0),
+		slog.String("token_ttl", c.TokenTTL.String()),
+		slog.Bool("admin_bootstrap", c.AdminEmail != "" && c.AdminPassword != ""),
+		slog.String("log_level", c.LogLevel.String()),
+		slog.String("log_format", c.LogFormat),
+	)
+}
+
+// Load reads the configuration through getenv, applying defaults and
+// validating every value. Errors name the offending variable.
+func Load(getenv func(string) string) (Config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Addr:          get("ADVISING_ADDR", ":8080"),
+		DatabaseURL:   get("ADVISING_DATABASE_URL", "file:data/advising.db"),
+		Env:           get("ADVISING_ENV", EnvDevelopment),
+		AdminEmail:    get("ADVISING_ADMIN_EMAIL", ""),
+		AdminPassword: getenv("ADVISING_ADMIN_PASSWORD"),
+		LogFormat:     get("ADVISING_LOG_FORMAT", "json"),
+	}
+	if c.Env != EnvDevelopment && c.Env != EnvProduction {
+		return Config{}, fmt.Errorf("ADVISING_ENV must be %q or %q, not %q", EnvDevelopment, EnvProduction, c.Env)
+	}
+	if secret := getenv("ADVISING_JWT_SECRET"); secret != "" {
+		if len(secret) < MinSecretLen {
+			return Config{}, fmt.Errorf("ADVISING_JWT_SECRET must be at least %d bytes", MinSecretLen)
+		}
+		c.JWTSecret = []byte(secret)
+	} else if c.Production() {
+		return Config{}, fmt.Errorf("ADVISING_JWT_SECRET is required in production (at least %d bytes)", MinSecretLen)
+	}
+	ttl, err := time.ParseDuration(get("ADVISING_TOKEN_TTL", "8h"))
+	if err != nil || ttl <= 0 {
+		return Config{}, fmt.Errorf("ADVISING_TOKEN_TTL must be a positive Go duration such as 8h")
+	}
+	c.TokenTTL = ttl
+	if err := c.LogLevel.UnmarshalText([]byte(get("ADVISING_LOG_LEVEL", "info"))); err != nil {
+		return Config{}, fmt.Errorf("ADVISING_LOG_LEVEL must be debug, info, warn or error")
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		return Config{}, fmt.Errorf("ADVISING_LOG_FORMAT must be json or text")
+	}
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		return Config{}, fmt.Errorf("ADVISING_ADMIN_EMAIL and ADVISING_ADMIN_PASSWORD must be set together")
+	}
+	if !strings.HasPrefix(c.DatabaseURL, "file:") {
+		return Config{}, fmt.Errorf("ADVISING_DATABASE_URL must be a file: URL (PostgreSQL support comes later)")
+	}
+	return c, nil
+}
+
+// SQLitePath returns the file path of a file: database URL, without query.
+func (c Config) SQLitePath() string {
+	p := strings.TrimPrefix(c.DatabaseURL, "file:")
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	return p
+}

@@ -1,0 +1,199 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"advising/internal/advising"
+	"advising/internal/casework"
+)
+
+type userResponse struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	FullName  string    `json:"full_name"`
+	Role      string    `json:"role"`
+	Disabled  bool      `json:"disabled"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func newUserResponse(u advising.User) userResponse {
+	return userResponse{ID: u.ID, Email: u.Email, FullName: u.FullName, Role: string(u.Role),
+		Disabled: u.Disabled, CreatedAt: u.CreatedAt.UTC()}
+}
+
+type sessionResponse struct {
+	AccessToken string       `json:"access_token"`
+	TokenType   string       `json:"token_type"`
+	ExpiresIn   int          `json:"expires_in"`
+	User        userResponse `json:"user"`
+}
+
+func newSessionResponse(s casework.Session) sessionResponse {
+	return sessionResponse{AccessToken: s.AccessToken, TokenType: "Bearer", ExpiresIn: s.ExpiresIn, User: newUserResponse(s.User)}
+}
+
+// accountFields are the validation rules shared by register and user creation.
+type accountFields struct {
+	Email    string `json:"email" validate:"required,max=320,email"`
+	Password string `json:"password" validate:"required,min=10,max=128"`
+	FullName string `json:"full_name" validate:"required,notblank,max=200"`
+}
+
+func (a accountFields) account() casework.NewAccount {
+	return casework.NewAccount{Email: a.Email, Password: a.Password, FullName: a.FullName}
+}
+
+// handleRegister serves POST /api/v1/auth/register for anyone: it creates an
+// applicant and opens their case.
+func handleRegister(cw *casework.Service) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		var req accountFields
+		if err := decodeJSON(c, &req); err != nil {
+			return err
+		}
+		s, err := cw.Register(c.Request().Context(), req.account())
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusCreated, newSessionResponse(s))
+	}
+}
+
+// normalize trims and lower-cases the email before validation, so
+// " Ada@Example.org " is accepted and compared as "ada@example.org".
+func (a *accountFields) normalize() { a.Email = advising.NormalizeEmail(a.Email) }
+
+// handleLogin serves POST /api/v1/auth/login for anyone.
+func handleLogin(cw *casework.Service) echo.HandlerFunc {
+	type request struct {
+		Email    string `json:"email" validate:"required"`
+		Password string `json:"password" validate:"required"`
+	}
+	return func(c echo.Context) error {
+		var req request
+		if err := decodeJSON(c, &req); err != nil {
+			return err
+		}
+		s, err := cw.Login(c.Request().Context(), req.Email, req.Password)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, newSessionResponse(s))
+	}
+}
+
+// handleMe serves GET /api/v1/me for any signed-in user.
+func handleMe(cw *casework.Service) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u, err := cw.Me(c.Request().Context(), actorFrom(c))
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, newUserResponse(u))
+	}
+}
+
+// handlePasswordChange serves POST /api/v1/me/password for any signed-in user.
+func handlePasswordChange(cw *casework.Service) echo.HandlerFunc {
+	type request struct {
+		CurrentPassword string `json:"current_password" validate:"required"`
+		NewPassword     string `json:"new_password" validate:"required,min=10,max=128"`
+	}
+	return func(c echo.Context) error {
+		var req request
+		if err := decodeJSON(c, &req); err != nil {
+			return err
+		}
+		if err := cw.ChangePassword(c.Request().Context(), actorFrom(c), req.CurrentPassword, req.NewPassword); err != nil {
+			return err
+		}
+		return c.NoContent(http.StatusNoContent)
+	}
+}
+
+// handleUserCreate serves POST /api/v1/users for admin: creates an advisor or admin.
+func handleUserCreate(cw *casework.Service) echo.HandlerFunc {
+	type request struct {
+		accountFields
+		Role string `json:"role" validate:"required,oneof=advisor admin"`
+	}
+	return func(c echo.Context) error {
+		var req request
+		if err := decodeJSON(c, &req); err != nil {
+			return err
+		}
+		u, err := cw.CreateUser(c.Request().Context(), actorFrom(c),
+			casework.NewStaff{NewAccount: req.account(), Role: advising.Role(req.Role)})
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set(echo.HeaderLocation, "/api/v1/users/"+u.ID)
+		return c.JSON(http.StatusCreated, newUserResponse(u))
+	}
+}
+
+type listResponse[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+func newListResponse[S, T any](p casework.Page[S], conv func(S) T) listResponse[T] {
+	items := make([]T, len(p.Items))
+	for i, s := range p.Items {
+		items[i] = conv(s)
+	}
+	return listResponse[T]{Items: items, NextCursor: p.NextCursor}
+}
+
+// queryLimit reads ?limit=; casework applies the default and bounds.
+func queryLimit(c echo.Context) (int, error) {
+	s := c.QueryParam("limit")
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, advising.Invalid(advising.FieldError{Field: "limit", Message: "must be between 1 and 100"})
+	}
+	return n, nil
+}
+
+// handleUserList serves GET /api/v1/users for admin.
+func handleUserList(cw *casework.Service) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		limit, err := queryLimit(c)
+		if err != nil {
+			return err
+		}
+		p, err := cw.ListUsers(c.Request().Context(), actorFrom(c), advising.Role(c.QueryParam("role")), c.QueryParam("cursor"), limit)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, newListResponse(p, newUserResponse))
+	}
+}
+
+// handleUserUpdate serves PATCH /api/v1/users/:userID for admin: rename,
+// disable or enable an account.
+func handleUserUpdate(cw *casework.Service) echo.HandlerFunc {
+	type request struct {
+		FullName *string `json:"full_name" validate:"omitnil,notblank,max=200"`
+		Disabled *bool   `json:"disabled"`
+	}
+	return func(c echo.Context) error {
+		var req request
+		if err := decodeJSON(c, &req); err != nil {
+			return err
+		}
+		u, err := cw.UpdateUser(c.Request().Context(), actorFrom(c), c.Param("userID"),
+			casework.UserChanges{FullName: req.FullName, Disabled: req.Disabled})
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, newUserResponse(u))
+	}
+}

@@ -1,0 +1,97 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"advising/internal/advising"
+)
+
+// problemTypeBase prefixes our problem types; docs/problems.md lists them.
+const problemTypeBase = "https://advising.example/problems/"
+
+// problem is an RFC 9457 problem details body.
+type problem struct {
+	Type     string                `json:"type"`
+	Title    string                `json:"title"`
+	Status   int                   `json:"status"`
+	Detail   string                `json:"detail,omitempty"`
+	Instance string                `json:"instance,omitempty"`
+	Errors   []advising.FieldError `json:"errors,omitempty"`
+}
+
+// statusByCode is the one table from error codes to HTTP statuses.
+var statusByCode = map[advising.Code]int{
+	advising.CodeInvalid:            http.StatusUnprocessableEntity,
+	advising.CodeBadRequest:         http.StatusBadRequest,
+	advising.CodeNotFound:           http.StatusNotFound,
+	advising.CodeConflict:           http.StatusConflict,
+	advising.CodeUnauthenticated:    http.StatusUnauthorized,
+	advising.CodeForbidden:          http.StatusForbidden,
+	advising.CodePreconditionFailed: http.StatusPreconditionFailed,
+	advising.CodeUnsupportedMedia:   http.StatusUnsupportedMediaType,
+	advising.CodeTooLarge:           http.StatusRequestEntityTooLarge,
+	advising.CodeRateLimited:        http.StatusTooManyRequests,
+}
+
+// errorHandler is e.HTTPErrorHandler: the only code that turns an error into
+// a response. Client mistakes keep their 4xx; anything unknown is a logged 500
+// whose body says nothing about internals.
+func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed { // the request logger hands us the error a second time
+			return
+		}
+		p := problem{Type: "about:blank", Status: http.StatusInternalServerError, Detail: "something went wrong on our side; it has been logged"}
+		var ae *advising.Error
+		var he *echo.HTTPError
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &ae) && statusByCode[ae.Code] != 0:
+			p = problem{Type: problemTypeBase + string(ae.Code), Status: statusByCode[ae.Code], Detail: ae.Detail, Errors: ae.Fields}
+			if ae.Code == advising.CodeUnauthenticated {
+				c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="advising"`)
+			}
+			if ae.Code == advising.CodeRateLimited && ae.RetryAfter > 0 {
+				c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(ae.RetryAfter))
+			}
+		case errors.As(err, &mbe):
+			p = problem{Type: problemTypeBase + string(advising.CodeTooLarge), Status: http.StatusRequestEntityTooLarge,
+				Detail: "the request body is larger than this endpoint accepts"}
+		case errors.As(err, &he) && he.Code < http.StatusInternalServerError:
+			// Echo's own refusals: unknown route, wrong method, body too large.
+			p = problem{Type: "about:blank", Status: he.Code, Detail: echoDetail(he.Code)}
+		default:
+			log.ErrorContext(c.Request().Context(), "request failed", "err", err, "route", c.Path(),
+				"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+		}
+		p.Title, p.Instance = http.StatusText(p.Status), c.Request().URL.Path
+		body, _ := json.Marshal(p) // problem holds only strings and ints
+		if c.Request().Method == http.MethodHead {
+			_ = c.NoContent(p.Status)
+			return
+		}
+		_ = c.Blob(p.Status, "application/problem+json", body)
+	}
+}
+
+func echoDetail(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "no such resource"
+	case http.StatusMethodNotAllowed:
+		return "this method is not allowed on this resource"
+	case http.StatusRequestEntityTooLarge:
+		return "the request body is larger than this endpoint accepts"
+	case http.StatusUnauthorized:
+		return "a valid bearer token is required"
+	case http.StatusTooManyRequests:
+		return "too many requests; try again later"
+	}
+	return http.StatusText(status)
+}

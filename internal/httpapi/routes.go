@@ -1,0 +1,47 @@
+package httpapi
+
+import (
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"advising/internal/advising"
+)
+
+// routes lists every route with its guard. Route guards are coarse (which
+// roles may use an endpoint at all); casework applies the per-record rules.
+func routes(e *echo.Echo, d Deps) {
+	cw := d.Casework
+	const (
+		applicant = advising.RoleApplicant
+		advisor   = advising.RoleAdvisor
+		admin     = advising.RoleAdmin
+	)
+	// Each guard authenticates first, then checks the role. Guards sit on
+	// routes, not on a group, so an unknown path is a 404 even without a token.
+	authn := authenticate(cw)
+	guard := func(roles ...advising.Role) []echo.MiddlewareFunc {
+		return []echo.MiddlewareFunc{authn, requireRole(roles...)}
+	}
+	anyRole := guard(applicant, advisor, admin)
+	office := guard(advisor, admin)
+	adminOnly := guard(admin)
+
+	// Operations: no token needed.
+	e.GET("/healthz", handleHealth)
+	e.GET("/readyz", handleReady(cw))
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
+
+	v1 := e.Group("/api/v1")
+	v1.GET("/openv1.yaml", handleOpenAPI(d.OpenAPI))
+	v1.POST("/auth/register", handleRegister(cw))
+	v1.POST("/auth/login", handleLogin(cw))
+
+	// Identity.
+	v1.GET("/me", handleMe(cw), anyRole...)
+	v1.POST("/me/password", handlePasswordChange(cw), anyRole...)
+	v1.POST("/users", handleUserCreate(cw), adminOnly...)
+	v1.GET("/users", handleUserList(cw), adminOnly...)
+	v1.PATCH("/users/:userID", handleUserUpdate(cw), adminOnly...)
+
+	_ = office
+}

@@ -1,0 +1,50 @@
+// Package httpapi is the service's HTTP interface over Echo: routes, the
+// authentication and role guards, JSON decoding and validation, and the one
+// error handler that writes RFC 9457 problem details. It imports advising,
+// casework and auth, never the store: every request goes through casework,
+// where the caseload and note-visibility rules live.
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"advising/internal/casework"
+)
+
+// maxRequestBody caps every request (uploads are the largest, 2 MiB); JSON
+// bodies are held to 1 MiB by decodeJSON.
+const maxRequestBody = "2M"
+
+// Deps are what the server needs.
+type Deps struct {
+	Casework *casework.Service
+	Log      *slog.Logger
+	OpenAPI  []byte
+	// Registry receives the HTTP metrics and is served at /metrics.
+	Registry *prometheus.Registry
+}
+
+// NewServer returns the service's HTTP handler with every route and
+// middleware in place.
+func NewServer(d Deps) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.Use(
+		middleware.RequestID(),
+		requestLog(d.Log),
+		newMetrics(d.Registry).middleware,
+		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}),
+		middleware.BodyLimit(maxRequestBody),
+	)
+	routes(e, d)
+	return e
+}
+
+// Ensure NewServer returns an http.Handler.
+var _ http.Handler = (*echo.Echo)(nil)

@@ -1,0 +1,155 @@
+// Package store keeps the office's data with GORM: Open (SQLite now,
+// PostgreSQL later), Migrate, and one method per query. It imports advising,
+// GORM and goose. Row structs stay inside this package; callers get domain
+// types. SQLite-specific settings live only in Open.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"advising/internal/advising"
+	"advising/migrations"
+)
+
+// Store is the data access layer. Outside a transaction, reads use a pool of
+// connections and writes a single connection, so SQLite writers queue in the
+// process instead of failing with "database is locked".
+type Store struct {
+	db   *gorm.DB // reads (the transaction itself inside Tx)
+	w    *gorm.DB // writes (the transaction itself inside Tx)
+	read *sql.DB
+	wr   *sql.DB
+}
+
+// Open opens (creating the folder and file when needed) the SQLite database
+// at path. It does not migrate.
+func Open(path string) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+	}
+	// WAL lets reads run beside the writer; busy_timeout waits rather than
+	// failing; immediate transactions take the write lock up front, so a
+	// transaction never fails to upgrade a read lock; NORMAL sync is safe in WAL.
+	base := "file:" + path + "?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL"
+	cfg := func() *gorm.Config {
+		return &gorm.Config{
+			SkipDefaultTransaction: true,
+			PrepareStmt:            true,
+			TranslateError:         true,
+			Logger:                 logger.Discard,
+		}
+	}
+	w, err := gorm.Open(sqlite.Open(base+"&_txlock=immediate"), cfg())
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	wr, err := w.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	wr.SetMaxOpenConns(1)
+	wr.SetMaxIdleConns(1)
+	wr.SetConnMaxLifetime(0)
+
+	r, err := gorm.Open(sqlite.Open(base), cfg())
+	if err != nil {
+		_ = wr.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	read, err := r.DB()
+	if err != nil {
+		_ = wr.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	n := max(4, 2*runtime.GOMAXPROCS(0))
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	read.SetConnMaxLifetime(0)
+	return &Store{db: r, w: w, read: read, wr: wr}, nil
+}
+
+// Migrate applies every pending migration from the embedded files. Running it
+// on an up-to-date database does nothing.
+func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.wr, migrations.FS)
+	if err != nil {
+		return 0, fmt.Errorf("prepare migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("apply migrations: %w", err)
+	}
+	return len(res), nil
+}
+
+// Close closes both connection pools.
+func (s *Store) Close() error {
+	return errors.Join(s.read.Close(), s.wr.Close())
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.read.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// Tx runs fn in one write transaction: everything fn does through tx commits
+// together or not at all.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.w.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		return fn(&Store{db: g, w: g, read: s.read, wr: s.wr})
+	})
+}
+
+// NewID returns a new time-ordered opaque identifier (UUIDv7).
+func NewID() string {
+	return uuid.Must(uuid.NewV7()).String()
+}
+
+// mapErr turns GORM's portable errors into domain errors with a
+// client-safe detail; anything else is wrapped with what failed.
+func mapErr(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return advising.Errorf(advising.CodeNotFound, "%s not found", what)
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return &advising.Error{Code: advising.CodeConflict, Detail: what + " already exists", Err: err}
+	case errors.Is(err, gorm.ErrForeignKeyViolated):
+		return &advising.Error{Code: advising.CodeInvalid, Detail: what + " refers to a record that does not exist", Err: err}
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// likePattern escapes q for a LIKE ... ESCAPE '\' match, so % and _ are
+// matched literally.
+func likePattern(q string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(strings.ToLower(q)) + "%"
+}
+
+// mapSQLErr is mapErr for database/sql calls.
+func mapSQLErr(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return advising.Errorf(advising.CodeNotFound, "%s not found", what)
+	}
+	return mapErr(err, what)
+}
