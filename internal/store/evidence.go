@@ -1,0 +1,218 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"advising/internal/advising"
+)
+
+type profileRow struct {
+	ApplicantID                       string
+	YearsExperience                   *int
+	Sector                            *string
+	Responsibilities                  string
+	TargetRole                        *string
+	ProgrammeInterest                 *string
+	StudyMode                         *string
+	TargetIntake                      *string
+	SaStrategicThinking               *int
+	SaProblemSolving                  *int
+	SaCommunication                   *int
+	SaTeamBuilding                    *int
+	SaAdaptability                    *int
+	SaEthicalDataDrivenDecisionMaking *int
+	HasSelfAssessment                 bool
+	UpdatedAt                         *time.Time
+}
+
+func (profileRow) TableName() string { return "profiles" }
+
+func (r profileRow) profile() advising.Profile {
+	p := advising.Profile{YearsExperience: r.YearsExperience, Sector: r.Sector, TargetRole: r.TargetRole,
+		ProgrammeInterest: r.ProgrammeInterest, StudyMode: r.StudyMode, TargetIntake: r.TargetIntake,
+		Responsibilities: []string{}}
+	_ = json.Unmarshal([]byte(r.Responsibilities), &p.Responsibilities) // written only by newProfileRow
+	if r.HasSelfAssessment {
+		p.SelfAssessment = &advising.SelfAssessment{StrategicThinking: r.SaStrategicThinking, ProblemSolving: r.SaProblemSolving,
+			Communication: r.SaCommunication, TeamBuilding: r.SaTeamBuilding, Adaptability: r.SaAdaptability,
+			EthicalDataDrivenDecisionMaking: r.SaEthicalDataDrivenDecisionMaking}
+	}
+	if r.UpdatedAt != nil {
+		p.UpdatedAt = r.UpdatedAt.UTC()
+	}
+	return p
+}
+
+func newProfileRow(applicantID string, p advising.Profile) profileRow {
+	resp := p.Responsibilities
+	if resp == nil {
+		resp = []string{}
+	}
+	b, _ := json.Marshal(resp) // a string slice always marshals
+	r := profileRow{ApplicantID: applicantID, YearsExperience: p.YearsExperience, Sector: p.Sector,
+		Responsibilities: string(b), TargetRole: p.TargetRole, ProgrammeInterest: p.ProgrammeInterest,
+		StudyMode: p.StudyMode, TargetIntake: p.TargetIntake}
+	if sa := p.SelfAssessment; sa != nil {
+		r.HasSelfAssessment = true
+		r.SaStrategicThinking, r.SaProblemSolving, r.SaCommunication = sa.StrategicThinking, sa.ProblemSolving, sa.Communication
+		r.SaTeamBuilding, r.SaAdaptability, r.SaEthicalDataDrivenDecisionMaking = sa.TeamBuilding, sa.Adaptability, sa.EthicalDataDrivenDecisionMaking
+	}
+	if !p.UpdatedAt.IsZero() {
+		t := p.UpdatedAt
+		r.UpdatedAt = &t
+	}
+	return r
+}
+
+// ProfileByApplicant returns an applicant's profile, or not-found.
+func (s *Store) ProfileByApplicant(ctx context.Context, applicantID string) (advising.Profile, error) {
+	var row profileRow
+	if err := s.db.WithContext(ctx).Where("applicant_id = ?", applicantID).Take(&row).Error; err != nil {
+		return advising.Profile{}, mapErr(err, "profile")
+	}
+	return row.profile(), nil
+}
+
+// ReplaceProfile stores p as the applicant's whole profile.
+func (s *Store) ReplaceProfile(ctx context.Context, applicantID string, p advising.Profile) error {
+	row := newProfileRow(applicantID, p)
+	res := s.w.WithContext(ctx).Model(&profileRow{}).Where("applicant_id = ?", applicantID).Select("*").Updates(&row)
+	if res.Error != nil {
+		return mapErr(res.Error, "update profile")
+	}
+	if res.RowsAffected == 0 {
+		return advising.Errorf(advising.CodeNotFound, "profile not found")
+	}
+	return nil
+}
+
+type workSampleRow struct {
+	ID                string
+	ApplicantID       string
+	CaseID            string
+	Title             string
+	Description       string
+	Source            string
+	Filename          *string
+	Label             string
+	DeliverableType   string
+	IndicatorsTm      string
+	IndicatorsEm      string
+	Rationale         string
+	ClassifierVersion string
+	OverrideLabel     *string
+	OverrideReason    *string
+	OverrideBy        *string
+	OverrideAt        *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+func (workSampleRow) TableName() string { return "work_samples" }
+
+func (r workSampleRow) workSample() advising.WorkSample {
+	w := advising.WorkSample{ID: r.ID, ApplicantID: r.ApplicantID, CaseID: r.CaseID, Title: r.Title,
+		Description: r.Description, Source: r.Source, Filename: r.Filename,
+		Classification: advising.Classification{Label: advising.Label(r.Label), DeliverableType: r.DeliverableType,
+			Rationale: r.Rationale, Version: r.ClassifierVersion,
+			TechnologyManagement: []string{}, EngineeringManagement: []string{}},
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+	_ = json.Unmarshal([]byte(r.IndicatorsTm), &w.Classification.TechnologyManagement) // written only by newWorkSampleRow
+	_ = json.Unmarshal([]byte(r.IndicatorsEm), &w.Classification.EngineeringManagement)
+	if r.OverrideLabel != nil {
+		o := &advising.Override{Label: advising.Label(*r.OverrideLabel)}
+		if r.OverrideReason != nil {
+			o.Reason = *r.OverrideReason
+		}
+		if r.OverrideBy != nil {
+			o.By = *r.OverrideBy
+		}
+		if r.OverrideAt != nil {
+			o.At = r.OverrideAt.UTC()
+		}
+		w.Override = o
+	}
+	return w
+}
+
+func newWorkSampleRow(w advising.WorkSample) workSampleRow {
+	list := func(s []string) string {
+		if s == nil {
+			s = []string{}
+		}
+		b, _ := json.Marshal(s) // a string slice always marshals
+		return string(b)
+	}
+	c := w.Classification
+	r := workSampleRow{ID: w.ID, ApplicantID: w.ApplicantID, CaseID: w.CaseID, Title: w.Title, Description: w.Description,
+		Source: w.Source, Filename: w.Filename, Label: string(c.Label), DeliverableType: c.DeliverableType,
+		IndicatorsTm: list(c.TechnologyManagement), IndicatorsEm: list(c.EngineeringManagement), Rationale: c.Rationale,
+		ClassifierVersion: c.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
+	if o := w.Override; o != nil {
+		label, reason, by, at := string(o.Label), o.Reason, o.By, o.At
+		r.OverrideLabel, r.OverrideReason, r.OverrideBy, r.OverrideAt = &label, &reason, &by, &at
+	}
+	return r
+}
+
+// WorkSampleByID returns a work sample, or not-found.
+func (s *Store) WorkSampleByID(ctx context.Context, id string) (advising.WorkSample, error) {
+	var row workSampleRow
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return advising.WorkSample{}, mapErr(err, "work sample")
+	}
+	return row.workSample(), nil
+}
+
+// WorkSamplesByApplicant returns an applicant's work samples, oldest first.
+// An applicant holds at most advising.MaxWorkSamples, so there is no paging.
+func (s *Store) WorkSamplesByApplicant(ctx context.Context, applicantID string) ([]advising.WorkSample, error) {
+	var rows []workSampleRow
+	if err := s.db.WithContext(ctx).Where("applicant_id = ?", applicantID).Order("id").Find(&rows).Error; err != nil {
+		return nil, mapErr(err, "list work samples")
+	}
+	out := make([]advising.WorkSample, len(rows))
+	for i, r := range rows {
+		out[i] = r.workSample()
+	}
+	return out, nil
+}
+
+// RefreshEvidence recounts a case's work samples by effective label into the
+// case row and bumps its version. Call it in the transaction of every work
+// sample change, so the counters never go stale.
+func (s *Store) RefreshEvidence(ctx context.Context, caseID string, now time.Time) error {
+	type count struct {
+		Label string
+		N     int
+	}
+	var counts []count
+	err := s.w.WithContext(ctx).Raw(`SELECT COALESCE(override_label, label) AS label, COUNT(*) AS n
+		FROM work_samples WHERE case_id = ? GROUP BY COALESCE(override_label, label)`, caseID).Scan(&counts).Error
+	if err != nil {
+		return fmt.Errorf("count evidence: %w", err)
+	}
+	set := map[string]any{"ws_total": 0, "ws_tm": 0, "ws_em": 0, "ws_hybrid": 0, "ws_insufficient": 0,
+		"updated_at": now}
+	col := map[string]string{string(advising.LabelTechnologyManagement): "ws_tm", string(advising.LabelEngineeringManagement): "ws_em",
+		string(advising.LabelHybrid): "ws_hybrid", string(advising.LabelInsufficientEvidence): "ws_insufficient"}
+	total := 0
+	for _, c := range counts {
+		total += c.N
+		if k, ok := col[c.Label]; ok {
+			set[k] = c.N
+		}
+	}
+	set["ws_total"] = total
+	set["version"] = gorm.Expr("version + 1")
+	res := s.w.WithContext(ctx).Table("cases").Where("id = ?", caseID).Updates(set)
+	if res.Error != nil {
+		return fmt.Errorf("update evidence counts: %w", res.Error)
+	}
+	return nil
+}
