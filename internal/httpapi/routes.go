@@ -32,7 +32,7 @@ func routes(e *echo.Echo, d Deps) {
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
 
 	v1 := e.Group("/api/v1")
-	v1.GET("/openv1.yaml", handleOpenAPI(d.OpenAPI))
+	v1.GET("/openapi.yaml", handleOpenAPI(d.OpenAPI))
 	v1.POST("/auth/register", handleRegister(cw))
 	v1.POST("/auth/login", handleLogin(cw))
 
@@ -43,5 +43,11 @@ func routes(e *echo.Echo, d Deps) {
 	v1.GET("/users", handleUserList(cw), adminOnly...)
 	v1.PATCH("/users/:userID", handleUserUpdate(cw), adminOnly...)
 
+	// Applicants and their evidence.
+	// (evidence routes go here)
+
+	// Cases.
+	// (casework routes go here)
 	_ = office
+	_ = applicant
 }
