@@ -17,7 +17,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"golang.org/x/crypto/bcrypt"
 
 	"advising/docs"
 	"advising/internal/auth"
@@ -102,7 +101,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	cw := casework.New(casework.Options{
 		Store:  st,
 		Tokens: auth.NewTokens(secret, cfg.TokenTTL, time.Now),
-		Hasher: auth.Hasher{Cost: bcrypt.DefaultCost},
+		Hasher: auth.Hasher{Cost: cfg.BcryptCost},
 	})
 	a := &app{cfg: cfg, log: log, st: st, cw: cw}
 	if cfg.AdminEmail != "" {

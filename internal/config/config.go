@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -27,6 +28,7 @@ type Config struct {
 	TokenTTL      time.Duration
 	AdminEmail    string
 	AdminPassword string
+	BcryptCost    int
 	LogLevel      slog.Level
 	LogFormat     string // json or text
 }
@@ -43,6 +45,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("jwt_secret_set", len(c.JWTSecret) > 0),
 		slog.String("token_ttl", c.TokenTTL.String()),
 		slog.Bool("admin_bootstrap", c.AdminEmail != "" && c.AdminPassword != ""),
+		slog.Int("bcrypt_cost", c.BcryptCost),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("log_format", c.LogFormat),
 	)
@@ -81,6 +84,11 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("ADVISING_TOKEN_TTL must be a positive Go duration such as 8h")
 	}
 	c.TokenTTL = ttl
+	cost, err := strconv.Atoi(get("ADVISING_BCRYPT_COST", "10"))
+	if err != nil || cost < 4 || cost > 16 {
+		return Config{}, fmt.Errorf("ADVISING_BCRYPT_COST must be an integer from 4 to 16")
+	}
+	c.BcryptCost = cost
 	if err := c.LogLevel.UnmarshalText([]byte(get("ADVISING_LOG_LEVEL", "info"))); err != nil {
 		return Config{}, fmt.Errorf("ADVISING_LOG_LEVEL must be debug, info, warn or error")
 	}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a log sink safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	return addr
+}
+
+// startRun runs the real service with env and waits for /readyz.
+func startRun(t *testing.T, env map[string]string) (base string, logs *syncBuffer, stop func() error) {
+	t.Helper()
+	addr := freeAddr(t)
+	env["ADVISING_ADDR"] = addr
+	logs = &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, logs) }()
+	base = "http://" + addr
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		select {
+		case err := <-done:
+			cancel()
+			t.Fatalf("run() returned before serving: %v\n%s", err, logs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("GET /readyz never answered 200\n%s", logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return base, logs, func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(20 * time.Second):
+			return fmt.Errorf("run() did not return after cancel")
+		}
+	}
+}
+
+// TestRunServesDemoOffice starts the real service in development: it
+// generates a JWT key (mode 0600), seeds the demo office, logs the demo
+// logins, serves, and shuts down cleanly; a second start reuses the key and
+// neither migrates nor seeds again.
+func TestRunServesDemoOffice(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"ADVISING_DATABASE_URL": "file:" + filepath.Join(dir, "data", "advising.db"), "ADVISING_BCRYPT_COST": "4"}
+	base, logs, stop := startRun(t, env)
+
+	resp, err := http.Post(base+"/api/v1/auth/login", "application/json",
+		strings.NewReader(`{"email":"admin@demo-office.example","password":"demo-office-2026"}`))
+	if err != nil {
+		t.Fatalf("POST /auth/login: %v", err)
+	}
+	var login struct {
+		AccessToken string `json:"access_token"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&login)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || login.AccessToken == "" {
+		t.Fatalf("demo admin login = %d; want 200 with a token\n%s", resp.StatusCode, logs.String())
+	}
+	if !strings.Contains(logs.String(), "demo office loaded") || !strings.Contains(logs.String(), "admin@demo-office.example") {
+		t.Errorf("start-up log does not list the demo logins:\n%s", logs.String())
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("run() after shutdown = %v; want nil", err)
+	}
+	info, err := os.Stat(filepath.Join(dir, "data", "jwt_secret"))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("development JWT key: %v, mode %v; want a 0600 file", err, info.Mode().Perm())
+	}
+
+	// Restart: the same key verifies the old token; nothing is re-applied.
+	base, logs, stop = startRun(t, env)
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+login.AccessToken)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /me after restart with the old token = %v %v; want 200", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+	if !strings.Contains(logs.String(), `"migrations_applied":0`) || strings.Contains(logs.String(), "demo office loaded") {
+		t.Errorf("second start re-migrated or re-seeded:\n%s", logs.String())
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("run() after second shutdown = %v", err)
+	}
+}
+
+func TestRunProduction(t *testing.T) {
+	dir := t.TempDir()
+	db := "file:" + filepath.Join(dir, "advising.db")
+	err := run(context.Background(), nil, func(k string) string {
+		return map[string]string{"ADVISING_ENV": "production", "ADVISING_DATABASE_URL": db}[k]
+	}, &syncBuffer{})
+	if err == nil || !strings.Contains(err.Error(), "ADVISING_JWT_SECRET") {
+		t.Fatalf("run(production without secret) = %v; want an error naming ADVISING_JWT_SECRET", err)
+	}
+
+	env := map[string]string{"ADVISING_ENV": "production", "ADVISING_DATABASE_URL": db, "ADVISING_BCRYPT_COST": "4",
+		"ADVISING_JWT_SECRET": strings.Repeat("k", 32), "ADVISING_ADMIN_EMAIL": "Lead@Example.org", "ADVISING_ADMIN_PASSWORD": "a long admin password"}
+	base, logs, stop := startRun(t, env)
+	defer func() {
+		if err := stop(); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	}()
+	if strings.Contains(logs.String(), "demo office loaded") {
+		t.Errorf("production seeded the demo office")
+	}
+	if strings.Contains(logs.String(), strings.Repeat("k", 32)) || strings.Contains(logs.String(), "a long admin password") {
+		t.Errorf("the log contains a secret:\n%s", logs.String())
+	}
+	resp, err := http.Post(base+"/api/v1/auth/login", "application/json",
+		strings.NewReader(`{"email":"lead@example.org","password":"a long admin password"}`))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("bootstrapped admin login = %v %v; want 200", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+	resp, err = http.Post(base+"/api/v1/auth/login", "application/json",
+		strings.NewReader(`{"email":"admin@demo-office.example","password":"demo-office-2026"}`))
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("demo login in production = %v %v; want 401", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+}
+
+func TestRunSubcommands(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"ADVISING_DATABASE_URL": "file:" + filepath.Join(dir, "advising.db"), "ADVISING_BCRYPT_COST": "4"}
+	getenv := func(k string) string { return env[k] }
+	ctx := context.Background()
+	if err := run(ctx, []string{"migrate"}, getenv, &syncBuffer{}); err != nil {
+		t.Fatalf("advising migrate: %v", err)
+	}
+	if err := run(ctx, []string{"seed"}, getenv, &syncBuffer{}); err != nil {
+		t.Fatalf("advising seed: %v", err)
+	}
+	if err := run(ctx, []string{"seed"}, getenv, &syncBuffer{}); err == nil {
+		t.Errorf("advising seed on a seeded database = nil; want an error")
+	}
+	if err := run(ctx, []string{"frobnicate"}, getenv, &syncBuffer{}); err == nil {
+		t.Errorf("advising frobnicate = nil; want an unknown-command error")
+	}
+}

@@ -1,0 +1,112 @@
+package advising
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestCanTransition(t *testing.T) {
+	allowed := map[[2]Status]bool{
+		{StatusNew, StatusEvidenceCollection}:         true,
+		{StatusEvidenceCollection, StatusUnderReview}: true,
+		{StatusUnderReview, StatusEvidenceCollection}: true,
+		{StatusRecommended, StatusClosed}:             true,
+		{StatusClosed, StatusUnderReview}:             true,
+		{StatusNew, StatusClosed}:                     true,
+		{StatusEvidenceCollection, StatusClosed}:      true,
+		{StatusUnderReview, StatusClosed}:             true,
+	}
+	for _, from := range Statuses {
+		for _, to := range Statuses {
+			if got := CanTransition(from, to); got != allowed[[2]Status{from, to}] {
+				t.Errorf("CanTransition(%s, %s) = %v; want %v", from, to, got, !got)
+			}
+		}
+	}
+	for _, s := range Statuses {
+		if want := s == StatusEvidenceCollection || s == StatusUnderReview; CanRecommend(s) != want {
+			t.Errorf("CanRecommend(%s) = %v; want %v", s, !want, want)
+		}
+	}
+}
+
+func TestSuggestedPathway(t *testing.T) {
+	tests := []struct {
+		e    Evidence
+		want Pathway
+	}{
+		{Evidence{}, PathwayInsufficientEvidence},
+		{Evidence{TechnologyManagement: 1, InsufficientEvidence: 5}, PathwayInsufficientEvidence},
+		{Evidence{TechnologyManagement: 2}, PathwayTechnologyManagement},
+		{Evidence{EngineeringManagement: 2, InsufficientEvidence: 3}, PathwayEngineeringManagement},
+		{Evidence{TechnologyManagement: 2, EngineeringManagement: 1, Hybrid: 1}, PathwayHybridSyllabusReview},
+		{Evidence{TechnologyManagement: 3, EngineeringManagement: 1, Hybrid: 1}, PathwayTechnologyManagement},
+		{Evidence{Hybrid: 2}, PathwayHybridSyllabusReview},
+		{Evidence{TechnologyManagement: 1, EngineeringManagement: 1}, PathwayHybridSyllabusReview},
+	}
+	for _, tt := range tests {
+		if got := tt.e.SuggestedPathway(); got != tt.want {
+			t.Errorf("%+v.SuggestedPathway() = %s; want %s", tt.e, got, tt.want)
+		}
+	}
+}
+
+func TestScreeningWindows(t *testing.T) {
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		now               time.Time
+		intake            string
+		open, approaching bool
+	}{
+		// Intake 2027-09: the window opens 2026-12-01 and closes 2027-09-01.
+		{day(2026, 11, 30), "2027-09", false, true},
+		{day(2026, 11, 1), "2027-09", false, true}, // exactly 30 days before 12-01
+		{day(2026, 10, 31), "2027-09", false, false},
+		{day(2026, 12, 1), "2027-09", true, false},
+		{day(2027, 8, 31), "2027-09", true, false},
+		{day(2027, 9, 1), "2027-09", false, false},
+		{day(2026, 11, 22), "2026-11", false, false},
+		{day(2026, 11, 22), "2026-12", true, false},
+	}
+	for _, tt := range tests {
+		open, appr := ScreeningWindows(tt.now)
+		if open.Contains(tt.intake) != tt.open || appr.Contains(tt.intake) != tt.approaching {
+			t.Errorf("ScreeningWindows(%s) for intake %s: open %v approaching %v; want %v %v",
+				tt.now.Format(time.DateOnly), tt.intake, open.Contains(tt.intake), appr.Contains(tt.intake), tt.open, tt.approaching)
+		}
+	}
+}
+
+func TestComputeFlags(t *testing.T) {
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	fc := NewFlagClock(now)
+	str := func(s string) *string { return &s }
+	num := func(n int) *int { return &n }
+	past, future := now.Add(-time.Minute), now.Add(time.Minute)
+	two := Evidence{TechnologyManagement: 2}
+	tests := []struct {
+		name string
+		f    FlagFacts
+		want []Flag
+	}{
+		{"no evidence, unassigned", FlagFacts{Status: StatusNew}, []Flag{FlagInsufficientEvidence, FlagUnassigned}},
+		{"mismatch", FlagFacts{Evidence: two, ProgrammeInterest: str("engineering_management"), Assigned: true}, []Flag{FlagInterestEvidenceMismatch}},
+		{"undecided is no mismatch", FlagFacts{Evidence: two, ProgrammeInterest: str("undecided"), Assigned: true}, []Flag{}},
+		{"hybrid", FlagFacts{Evidence: Evidence{Hybrid: 2}, Assigned: true}, []Flag{FlagHybridEvidence}},
+		{"limited track record", FlagFacts{Evidence: two, YearsExperience: num(2), Assigned: true}, []Flag{FlagLimitedTrackRecord}},
+		{"three years is enough", FlagFacts{Evidence: two, YearsExperience: num(3), Assigned: true}, []Flag{}},
+		{"stalled", FlagFacts{Evidence: two, Status: StatusEvidenceCollection, StatusChangedAt: now.Add(-StalledAfter - time.Second), Assigned: true}, []Flag{FlagStalledEvidenceCollection}},
+		{"not yet stalled", FlagFacts{Evidence: two, Status: StatusEvidenceCollection, StatusChangedAt: now.Add(-StalledAfter + time.Second), Assigned: true}, []Flag{}},
+		{"overdue", FlagFacts{Evidence: two, Status: StatusUnderReview, NextFollowUpAt: &past, Assigned: true}, []Flag{FlagFollowUpOverdue}},
+		{"due later", FlagFacts{Evidence: two, Status: StatusUnderReview, NextFollowUpAt: &future, Assigned: true}, []Flag{}},
+		{"closed is never overdue", FlagFacts{Evidence: two, Status: StatusClosed, NextFollowUpAt: &past, Assigned: true}, []Flag{}},
+		{"window open", FlagFacts{Evidence: two, TargetIntake: str("2027-06"), Assigned: true}, []Flag{FlagScreeningWindowOpen}},
+		{"window approaching", FlagFacts{Evidence: two, TargetIntake: str("2027-09"), Assigned: true}, []Flag{FlagScreeningWindowApproaching}},
+	}
+	for _, tt := range tests {
+		if got := fc.ComputeFlags(tt.f); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: ComputeFlags(%+v) = %v; want %v", tt.name, tt.f, got, tt.want)
+		}
+	}
+}

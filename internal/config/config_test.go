@@ -1,0 +1,54 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatalf("Load(empty) error: %v", err)
+	}
+	if c.Addr != ":8080" || c.DatabaseURL != "file:data/advising.db" || c.Env != EnvDevelopment ||
+		c.TokenTTL != 8*time.Hour || len(c.JWTSecret) != 0 || c.SQLitePath() != "data/advising.db" || c.BcryptCost != 10 {
+		t.Errorf("Load(empty) = %+v; want the documented defaults", c)
+	}
+}
+
+func TestLoadErrorsNameTheVariable(t *testing.T) {
+	secret := strings.Repeat("s", 32)
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"production without secret", map[string]string{"ADVISING_ENV": "production"}, "ADVISING_JWT_SECRET"},
+		{"short secret", map[string]string{"ADVISING_JWT_SECRET": "short"}, "ADVISING_JWT_SECRET"},
+		{"unknown env", map[string]string{"ADVISING_ENV": "staging"}, "ADVISING_ENV"},
+		{"bad ttl", map[string]string{"ADVISING_TOKEN_TTL": "eight hours"}, "ADVISING_TOKEN_TTL"},
+		{"negative ttl", map[string]string{"ADVISING_TOKEN_TTL": "-1h"}, "ADVISING_TOKEN_TTL"},
+		{"admin email without password", map[string]string{"ADVISING_ADMIN_EMAIL": "a@example.org"}, "ADVISING_ADMIN_PASSWORD"},
+		{"bad log level", map[string]string{"ADVISING_LOG_LEVEL": "loud"}, "ADVISING_LOG_LEVEL"},
+		{"postgres not yet", map[string]string{"ADVISING_DATABASE_URL": "postgres://x"}, "ADVISING_DATABASE_URL"},
+		{"bcrypt cost", map[string]string{"ADVISING_BCRYPT_COST": "40", "ADVISING_JWT_SECRET": secret}, "ADVISING_BCRYPT_COST"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(env(tt.env))
+			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("Load(%v) error = %v; want one line naming %s", tt.env, err, tt.want)
+			}
+		})
+	}
+	c, err := Load(env(map[string]string{"ADVISING_ENV": "production", "ADVISING_JWT_SECRET": secret, "ADVISING_TOKEN_TTL": "30m"}))
+	if err != nil || !c.Production() || string(c.JWTSecret) != secret || c.TokenTTL != 30*time.Minute {
+		t.Errorf("Load(production with secret) = %+v, %v; want production config", c, err)
+	}
+	if v := c.LogValue().String(); strings.Contains(v, secret) {
+		t.Errorf("LogValue() = %s; must not contain the secret", v)
+	}
+}
