@@ -131,8 +131,15 @@ func TestRunServesDemoOffice(t *testing.T) {
 	if !strings.Contains(logs.String(), `"migrations_applied":0`) || strings.Contains(logs.String(), "demo office loaded") {
 		t.Errorf("second start re-migrated or re-seeded:\n%s", logs.String())
 	}
+	hc := map[string]string{"ADVISING_ADDR": strings.TrimPrefix(base, "http://")}
+	if err := run(context.Background(), []string{"healthcheck"}, func(k string) string { return hc[k] }, &syncBuffer{}); err != nil {
+		t.Errorf("advising healthcheck against a running server = %v; want nil", err)
+	}
 	if err := stop(); err != nil {
 		t.Fatalf("run() after second shutdown = %v", err)
+	}
+	if err := run(context.Background(), []string{"healthcheck"}, func(k string) string { return hc[k] }, &syncBuffer{}); err == nil {
+		t.Errorf("advising healthcheck after shutdown = nil; want an error")
 	}
 }
 
