@@ -1,0 +1,233 @@
+package classify
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// sample is one labelled line of a JSONL sample file.
+type sample struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Label       Label  `json:"label"`
+	Why         string `json:"why"`
+}
+
+const devSetPath = "../../../shared/data/work_samples_dev.jsonl"
+
+func loadSamples(t testing.TB, path string) []sample {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
+	defer f.Close()
+	var out []sample
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var s sample
+		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
+			t.Fatalf("%s line %d: %v", path, n, err)
+		}
+		if !s.Label.Valid() {
+			t.Fatalf("%s line %d (%s): invalid label %q", path, n, s.ID, s.Label)
+		}
+		out = append(out, s)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	return out
+}
+
+// loadDevSet loads the shared development set, skipping the test when the
+// repository is checked out without it.
+func loadDevSet(t *testing.T) []sample {
+	t.Helper()
+	if _, err := os.Stat(devSetPath); err != nil {
+		abs, _ := filepath.Abs(devSetPath)
+		t.Skipf("development set not found: looked for %s (%s relative to the package directory)", abs, devSetPath)
+	}
+	return loadSamples(t, devSetPath)
+}
+
+// checkAccuracy classifies every sample, logs the confusion matrix and
+// every miss, and fails below minAccuracy.
+func checkAccuracy(t *testing.T, samples []sample, minAccuracy float64) {
+	t.Helper()
+	if len(samples) == 0 {
+		t.Fatal("no samples")
+	}
+	labels := Labels()
+	confusion := map[[2]Label]int{}
+	correct := 0
+	var misses []string
+	for _, s := range samples {
+		r := Classify(s.Title, s.Description)
+		confusion[[2]Label{s.Label, r.Label}]++
+		if r.Label == s.Label {
+			correct++
+			continue
+		}
+		misses = append(misses, fmt.Sprintf("%s: want %s, got %s; rationale: %s", s.ID, s.Label, r.Label, r.Rationale))
+	}
+	var b strings.Builder
+	b.WriteString("confusion matrix (rows want, columns got):\n")
+	fmt.Fprintf(&b, "%-24s", "")
+	for _, got := range labels {
+		fmt.Fprintf(&b, "%24s", got)
+	}
+	b.WriteString("\n")
+	for _, want := range labels {
+		fmt.Fprintf(&b, "%-24s", want)
+		for _, got := range labels {
+			fmt.Fprintf(&b, "%24d", confusion[[2]Label{want, got}])
+		}
+		b.WriteString("\n")
+	}
+	t.Log(b.String())
+	for _, m := range misses {
+		t.Log("miss " + m)
+	}
+	acc := float64(correct) / float64(len(samples))
+	t.Logf("accuracy %d/%d = %.1f%%", correct, len(samples), 100*acc)
+	if acc < minAccuracy {
+		t.Errorf("Classify accuracy = %.1f%% (%d/%d), want at least %.0f%%", 100*acc, correct, len(samples), 100*minAccuracy)
+	}
+}
+
+func TestDevSetAccuracy(t *testing.T) {
+	checkAccuracy(t, loadDevSet(t), 0.95)
+}
+
+// TestExtraSamplesAccuracy checks hand-written hard cases (hybrids, negation,
+// both senses of "systems", risk registers on either side, developers, UAT
+// users, generic prose) in varied sectors. They are committed, so never skipped.
+func TestExtraSamplesAccuracy(t *testing.T) {
+	checkAccuracy(t, loadSamples(t, "testdata/extra_samples.jsonl"), 0.95)
+}
+
+// TestProbeSamplesAccuracy checks descriptions deliberately written in
+// vocabulary the development set does not use.
+func TestProbeSamplesAccuracy(t *testing.T) {
+	checkAccuracy(t, loadSamples(t, "testdata/probe_samples.jsonl"), 0.95)
+}
+
+// thresholdGrid is the search space the hold-out test tunes over.
+func thresholdGrid() []thresholds {
+	var out []thresholds
+	for _, ms := range []float64{1.5, 2, 2.25, 2.5, 3, 3.5, 4, 5} {
+		for _, hs := range []float64{2, 3, 4, 5, 6, 7, 8} {
+			for _, hr := range []float64{0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7} {
+				out = append(out, thresholds{minStrong: ms, hybridMinStrong: hs, hybridRatio: hr})
+			}
+		}
+	}
+	return out
+}
+
+type scored struct {
+	ev   *evaluation
+	want Label
+}
+
+func accuracyWith(set []scored, th thresholds) float64 {
+	ok := 0
+	for _, s := range set {
+		if s.ev.decide(th) == s.want {
+			ok++
+		}
+	}
+	return float64(ok) / float64(len(set))
+}
+
+// distance prefers, among equally good thresholds, those nearest the
+// shipped defaults, so the search is deterministic.
+func distance(a, b thresholds) float64 {
+	d := func(x, y float64) float64 {
+		if x > y {
+			return x - y
+		}
+		return y - x
+	}
+	return d(a.minStrong, b.minStrong) + d(a.hybridMinStrong, b.hybridMinStrong) + 10*d(a.hybridRatio, b.hybridRatio)
+}
+
+// TestHoldOut tunes the decision thresholds on two thirds of the
+// development set and measures accuracy on the remaining third, rotating
+// the folds and repeating over several deterministic shuffles. It logs the
+// held-out estimate and fails if it drops below 90%, which would mean the
+// thresholds only work for the examples they were chosen on.
+func TestHoldOut(t *testing.T) {
+	dev := loadDevSet(t)
+	all := make([]scored, len(dev))
+	for i, s := range dev {
+		all[i] = scored{newDocument(s.Title, s.Description).evaluate(), s.Label}
+	}
+	grid := thresholdGrid()
+	const folds, repeats = 3, 5
+	heldOK, heldN := 0, 0
+	for rep := 0; rep < repeats; rep++ {
+		order := make([]int, len(all))
+		for i := range order {
+			order[i] = i
+		}
+		key := func(i int) uint32 {
+			h := fnv.New32a()
+			fmt.Fprintf(h, "%d/%s", rep, dev[i].ID)
+			return h.Sum32()
+		}
+		slices.SortFunc(order, func(a, b int) int { return int(int64(key(a)) - int64(key(b))) })
+		for f := 0; f < folds; f++ {
+			var train, test []scored
+			for k, i := range order {
+				if k%folds == f {
+					test = append(test, all[i])
+				} else {
+					train = append(train, all[i])
+				}
+			}
+			best, bestAcc := defaultThresholds, -1.0
+			for _, th := range grid {
+				acc := accuracyWith(train, th)
+				if acc > bestAcc || acc == bestAcc && distance(th, defaultThresholds) < distance(best, defaultThresholds) {
+					best, bestAcc = th, acc
+				}
+			}
+			acc := accuracyWith(test, best)
+			heldOK += int(acc*float64(len(test)) + 0.5)
+			heldN += len(test)
+			t.Logf("repeat %d fold %d: tuned %+v (train %.1f%%), held-out %.1f%% of %d", rep, f, best, 100*bestAcc, 100*acc, len(test))
+		}
+	}
+	est := float64(heldOK) / float64(heldN)
+	t.Logf("held-out accuracy estimate: %.1f%% (%d/%d over %d repeats of %d-fold)", 100*est, heldOK, heldN, repeats, folds)
+	if est < 0.90 {
+		t.Errorf("held-out accuracy estimate = %.1f%%, want at least 90%%", 100*est)
+	}
+	// How sensitive the shipped thresholds are: accuracy on the whole set
+	// when each one moves a step.
+	for _, th := range []thresholds{
+		defaultThresholds,
+		{defaultThresholds.minStrong - 0.5, defaultThresholds.hybridMinStrong, defaultThresholds.hybridRatio},
+		{defaultThresholds.minStrong + 0.5, defaultThresholds.hybridMinStrong, defaultThresholds.hybridRatio},
+		{defaultThresholds.minStrong, defaultThresholds.hybridMinStrong - 1, defaultThresholds.hybridRatio},
+		{defaultThresholds.minStrong, defaultThresholds.hybridMinStrong + 1, defaultThresholds.hybridRatio},
+		{defaultThresholds.minStrong, defaultThresholds.hybridMinStrong, defaultThresholds.hybridRatio - 0.1},
+		{defaultThresholds.minStrong, defaultThresholds.hybridMinStrong, defaultThresholds.hybridRatio + 0.1},
+	} {
+		t.Logf("thresholds %+v: whole-set accuracy %.1f%%", th, 100*accuracyWith(all, th))
+	}
+}
