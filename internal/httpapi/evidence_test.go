@@ -103,16 +103,19 @@ func (ts *testServer) evidence(t testing.TB, caseID string) (advising.Evidence, 
 	return ev, version
 }
 
-// auditActions returns the actions audited for a case, oldest first.
+// auditActions returns the actions audited for a case since it was opened,
+// oldest first.
 func (ts *testServer) auditActions(t testing.TB, caseID string) []string {
 	t.Helper()
 	evs, err := ts.st.ListAudit(context.Background(), store.AuditFilter{CaseID: caseID, Limit: 100})
 	if err != nil {
 		t.Fatalf("ListAudit(case %s): %v", caseID, err)
 	}
-	out := make([]string, len(evs))
-	for i, ev := range evs {
-		out[len(evs)-1-i] = ev.Action
+	out := []string{}
+	for i := len(evs) - 1; i >= 0; i-- {
+		if a := evs[i].Action; a != "user.registered" && a != "case.opened" {
+			out = append(out, a)
+		}
 	}
 	return out
 }
