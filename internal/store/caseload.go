@@ -355,6 +355,18 @@ func (s *Store) CaseloadFacts(ctx context.Context, advisorID string) ([]CaseFact
 	return out, nil
 }
 
+// LastCaseChange returns the newest updated_at of any case (the zero time
+// when there are none). Case writes stamp updated_at inside their
+// transaction, so a change committed after this read carries a later time.
+func (s *Store) LastCaseChange(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	err := s.db.WithContext(ctx).Raw("SELECT updated_at FROM cases ORDER BY updated_at DESC LIMIT 1").Row().Scan(&t)
+	if err != nil && err != sql.ErrNoRows {
+		return time.Time{}, fmt.Errorf("last case change: %w", err)
+	}
+	return t.UTC(), nil
+}
+
 // AdvisorLoad is one advisor's open caseload.
 type AdvisorLoad struct {
 	Advisor   advising.UserRef
