@@ -331,7 +331,7 @@ func (s *Service) AssignCase(ctx context.Context, a advising.Actor, caseID strin
 	return view, err
 }
 
-// Recommendation pathways an advisor may record, and the rationale's limit.
+// MaxRationaleLen is the longest recommendation rationale, in characters.
 const MaxRationaleLen = 5000
 
 // Recommend records the assigned advisor's (or admin's) programme

@@ -133,10 +133,12 @@ func TestFlagBoundaries(t *testing.T) {
 }
 
 // checkFlagFilter asserts that for every flag, GET /cases?flag= returns
-// exactly the cases whose summaries carry it.
+// exactly the cases whose summaries carry it, and the dashboard counts them.
 func checkFlagFilter(t *testing.T, ts *testServer, admin testUser, at time.Time) {
 	t.Helper()
 	all := ts.listAll(t, admin, "sort=created_at", 100)
+	var d dashboardBody
+	ts.mustDo(t, admin, http.MethodGet, "/api/v1/dashboard", "", http.StatusOK, &d)
 	for _, f := range advising.Flags {
 		var want []string
 		for _, c := range all {
@@ -147,6 +149,9 @@ func checkFlagFilter(t *testing.T, ts *testServer, admin testUser, at time.Time)
 		got := ids(ts.listAll(t, admin, "sort=created_at&flag="+string(f), 100))
 		if !slices.Equal(got, want) {
 			t.Errorf("at %v, GET /cases?flag=%s = %v; want the cases flagged so: %v", at, f, got, want)
+		}
+		if d.Flags[string(f)] != len(want) {
+			t.Errorf("at %v, dashboard counts %d cases with %s; want %d", at, d.Flags[string(f)], f, len(want))
 		}
 	}
 }

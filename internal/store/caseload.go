@@ -278,17 +278,6 @@ func (s *Store) appendSummaries(ctx context.Context, out []advising.Case, q quer
 	return out, nil
 }
 
-// CaseSummariesByID returns the summaries of the given cases, in no
-// particular order; ids that do not exist are left out.
-func (s *Store) CaseSummariesByID(ctx context.Context, ids []string) ([]advising.Case, error) {
-	if len(ids) == 0 {
-		return []advising.Case{}, nil
-	}
-	var q query
-	q.add("c.id IN ?", ids)
-	return s.appendSummaries(ctx, make([]advising.Case, 0, len(ids)), q, "", len(ids))
-}
-
 // CaseloadCounts counts a caseload's cases by status and by flag.
 type CaseloadCounts struct {
 	ByStatus map[advising.Status]int
