@@ -268,7 +268,12 @@ func (s *Service) UpdateCase(ctx context.Context, a advising.Actor, caseID strin
 			ch.Status = u.Status
 		}
 		if u.SetFollowUp {
-			ch.SetFollowUp, ch.NextFollowUpAt = true, u.NextFollowUpAt
+			ch.SetFollowUp = true
+			if u.NextFollowUpAt != nil {
+				// Stored in UTC at the precision every supported database keeps.
+				at := u.NextFollowUpAt.UTC().Truncate(time.Microsecond)
+				ch.NextFollowUpAt = &at
+			}
 		}
 		if ch.Status != nil || ch.SetFollowUp {
 			if err := tx.UpdateCase(ctx, ca.ID, ch, now); err != nil {
