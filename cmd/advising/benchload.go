@@ -120,13 +120,20 @@ func send(ctx context.Context, hc *http.Client, url, token string, ep endpoint) 
 	return resp.StatusCode, err
 }
 
+// probeResult is the answer to one request sent before the load.
+type probeResult struct {
+	routed bool // false when the server has no such route
+	status int
+	size   int // body bytes, to show that a list is not empty
+}
+
 // probe sends ep once and reports whether the server has the route at all:
 // Echo answers an unknown route (or method) with a bare about:blank problem,
 // which a missing record never gets.
-func probe(ctx context.Context, hc *http.Client, base, token string, ep endpoint) (routed bool, status int, err error) {
+func probe(ctx context.Context, hc *http.Client, base, token string, ep endpoint) (probeResult, error) {
 	req, err := http.NewRequestWithContext(ctx, ep.method, base+ep.path(0), bytes.NewReader(ep.body))
 	if err != nil {
-		return false, 0, err
+		return probeResult{}, err
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	if ep.body != nil {
@@ -134,13 +141,16 @@ func probe(ctx context.Context, hc *http.Client, base, token string, ep endpoint
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return false, 0, err
+		return probeResult{}, err
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return probeResult{}, err
+	}
 	missing := (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed) &&
 		strings.Contains(string(b), `"about:blank"`)
-	return !missing, resp.StatusCode, nil
+	return probeResult{routed: !missing, status: resp.StatusCode, size: len(b)}, nil
 }
 
 // newLoadClient returns an HTTP client that keeps one connection per load
