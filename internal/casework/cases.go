@@ -34,9 +34,11 @@ type CaseQuery struct {
 const MaxQueryLen = 200
 
 // caseCursor is the keyset position behind a caseload cursor. AsOf pins the
-// orders whose key can move (updated_at ascending, next_follow_up_at) to the
-// instant of the first page: later pages leave out cases changed since, so
-// a case that moves behind the position is never listed twice.
+// orders whose key can move backwards past the position (updated_at
+// ascending, next_follow_up_at) to the newest change before the first page:
+// later pages leave out cases changed since, so no case is listed twice. In
+// -updated_at a changed case moves to the front, and created_at never
+// changes, so those orders need no pin.
 type caseCursor struct {
 	Sort string `json:"s"`
 	At   string `json:"t,omitempty"` // sort key, RFC 3339; empty: no follow-up date
@@ -93,13 +95,21 @@ func (s *Service) ListCases(ctx context.Context, a advising.Actor, q CaseQuery) 
 	if err := decodeCursor(q.Cursor, &cur); err != nil {
 		return Page[CaseView]{}, err
 	}
-	asOf := now
-	if q.Cursor != "" {
+	var asOf time.Time
+	pinned := f.Sort == store.SortUpdatedAsc || f.Sort == store.SortFollowUp
+	switch {
+	case q.Cursor != "":
 		if f.After, asOf, err = cur.position(f.Sort); err != nil {
 			return Page[CaseView]{}, err
 		}
-		if f.Sort == store.SortUpdatedAsc || f.Sort == store.SortFollowUp {
+		if pinned {
 			f.AsOf = &asOf
+		}
+	case pinned:
+		// Read before the page, so any change the page does not show is
+		// newer than asOf and later pages leave that case out.
+		if asOf, err = s.st.LastCaseChange(ctx); err != nil {
+			return Page[CaseView]{}, err
 		}
 	}
 	f.Limit = limit
@@ -234,9 +244,9 @@ func (s *Service) UpdateCase(ctx context.Context, a advising.Actor, caseID strin
 	if u.Status != nil && !u.Status.Valid() {
 		return CaseView{}, advising.Invalid(advising.FieldError{Field: "status", Message: "must be one of: new, evidence_collection, under_review, recommended, closed"})
 	}
-	now := s.clock()
 	var view CaseView
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		now := s.clock() // inside the write lock: case times follow commit order
 		ca, err := tx.CaseAccessByID(ctx, caseID)
 		if err != nil {
 			return err
@@ -286,9 +296,9 @@ func (s *Service) AssignCase(ctx context.Context, a advising.Actor, caseID strin
 	if !a.IsAdmin() {
 		return CaseView{}, advising.Errorf(advising.CodeForbidden, "only admin may assign cases")
 	}
-	now := s.clock()
 	var view CaseView
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		now := s.clock() // inside the write lock: case times follow commit order
 		if advisorID != nil {
 			u, err := tx.UserByID(ctx, *advisorID)
 			if err != nil && advising.ErrorCode(err) != advising.CodeNotFound {
@@ -321,7 +331,7 @@ func (s *Service) AssignCase(ctx context.Context, a advising.Actor, caseID strin
 	return view, err
 }
 
-// Recommendation pathways an advisor may record, and the rationale's limit.
+// MaxRationaleLen is the longest recommendation rationale, in characters.
 const MaxRationaleLen = 5000
 
 // Recommend records the assigned advisor's (or admin's) programme
@@ -340,9 +350,9 @@ func (s *Service) Recommend(ctx context.Context, a advising.Actor, caseID string
 	if err := v.Err(); err != nil {
 		return CaseView{}, err
 	}
-	now := s.clock()
 	var view CaseView
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		now := s.clock() // inside the write lock: case times follow commit order
 		ca, err := tx.CaseAccessByID(ctx, caseID)
 		if err != nil {
 			return err

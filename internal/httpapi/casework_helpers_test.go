@@ -175,3 +175,5 @@ func (ts *testServer) moveTo(t testing.TB, u testUser, caseID string, status adv
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

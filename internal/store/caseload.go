@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -277,82 +278,92 @@ func (s *Store) appendSummaries(ctx context.Context, out []advising.Case, q quer
 	return out, nil
 }
 
-// CaseSummariesByID returns the summaries of the given cases, in no
-// particular order; ids that do not exist are left out.
-func (s *Store) CaseSummariesByID(ctx context.Context, ids []string) ([]advising.Case, error) {
-	if len(ids) == 0 {
-		return []advising.Case{}, nil
+// CaseloadCounts counts a caseload's cases by status and by flag.
+type CaseloadCounts struct {
+	ByStatus map[advising.Status]int
+	ByFlag   map[advising.Flag]int
+}
+
+// CountCaseload counts the cases of one advisor's caseload, or of the whole
+// office when advisorID is "", by status and by the flags that hold at fc.
+// SQLite does the counting with the same predicates as the flag filter, so
+// the dashboard reads a handful of rows, not the whole caseload.
+func (s *Store) CountCaseload(ctx context.Context, advisorID string, fc advising.FlagClock) (CaseloadCounts, error) {
+	cols := make([]string, 0, len(advising.Flags))
+	var args []any
+	for _, f := range advising.Flags {
+		cond, a := flagPredicate(f, fc)
+		cols = append(cols, "SUM(CASE WHEN "+cond+" THEN 1 ELSE 0 END)")
+		args = append(args, a...)
 	}
-	var q query
-	q.add("c.id IN ?", ids)
-	return s.appendSummaries(ctx, make([]advising.Case, 0, len(ids)), q, "", len(ids))
-}
-
-// CaseFacts is what the dashboard knows about each case of a caseload.
-type CaseFacts struct {
-	ID        string
-	AdvisorID *string
-	Facts     advising.FlagFacts
-}
-
-// CaseloadFacts returns the flag facts of every case of one advisor's
-// caseload, or of the whole office when advisorID is "". It reads only the
-// columns flags need, so that a dashboard over thousands of cases stays cheap.
-func (s *Store) CaseloadFacts(ctx context.Context, advisorID string) ([]CaseFacts, error) {
 	var q query
 	if advisorID != "" {
 		q.add("c.advisor_id = ?", advisorID)
 	}
-	rows, err := s.db.WithContext(ctx).Raw(`SELECT c.id, c.advisor_id, c.status, c.status_changed_at, c.next_follow_up_at,
-		c.ws_tm, c.ws_em, c.ws_hybrid, p.programme_interest, p.years_experience, p.target_intake
-		FROM cases c LEFT JOIN profiles p ON p.applicant_id = c.applicant_id`+q.sql(), q.args...).Rows()
+	rows, err := s.db.WithContext(ctx).Raw("SELECT c.status, COUNT(*), "+strings.Join(cols, ", ")+
+		" FROM cases c LEFT JOIN profiles p ON p.applicant_id = c.applicant_id"+q.sql()+" GROUP BY c.status",
+		append(args, q.args...)...).Rows()
 	if err != nil {
-		return nil, fmt.Errorf("caseload facts: %w", err)
+		return CaseloadCounts{}, fmt.Errorf("count caseload: %w", err)
 	}
 	defer rows.Close()
-	out := make([]CaseFacts, 0, 256)
-	var (
-		advID, interest, intake sql.NullString
-		nfu                     sql.NullTime
-		years                   sql.NullInt64
-		status                  string
-	)
+	out := CaseloadCounts{ByStatus: map[advising.Status]int{}, ByFlag: map[advising.Flag]int{}}
+	counts := make([]int, len(advising.Flags))
+	dest := make([]any, 0, 2+len(counts))
+	var status string
+	var n int
+	dest = append(dest, &status, &n)
+	for i := range counts {
+		dest = append(dest, &counts[i])
+	}
 	for rows.Next() {
-		var cf CaseFacts
-		ff := &cf.Facts
-		if err := rows.Scan(&cf.ID, &advID, &status, &ff.StatusChangedAt, &nfu,
-			&ff.Evidence.TechnologyManagement, &ff.Evidence.EngineeringManagement, &ff.Evidence.Hybrid,
-			&interest, &years, &intake); err != nil {
-			return nil, fmt.Errorf("scan caseload facts: %w", err)
+		if err := rows.Scan(dest...); err != nil {
+			return CaseloadCounts{}, fmt.Errorf("scan caseload counts: %w", err)
 		}
-		ff.Status = advising.Status(status)
-		ff.Assigned = advID.Valid
-		if advID.Valid {
-			id := advID.String
-			cf.AdvisorID = &id
+		out.ByStatus[advising.Status(status)] += n
+		for i, f := range advising.Flags {
+			out.ByFlag[f] += counts[i]
 		}
-		if nfu.Valid {
-			t := nfu.Time
-			ff.NextFollowUpAt = &t
-		}
-		if interest.Valid {
-			v := interest.String
-			ff.ProgrammeInterest = &v
-		}
-		if intake.Valid {
-			v := intake.String
-			ff.TargetIntake = &v
-		}
-		if years.Valid {
-			y := int(years.Int64)
-			ff.YearsExperience = &y
-		}
-		out = append(out, cf)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("caseload facts: %w", err)
+		return CaseloadCounts{}, fmt.Errorf("count caseload: %w", err)
 	}
 	return out, nil
+}
+
+// AttentionCases returns up to limit open cases of a caseload ("" for the
+// whole office) that need attention at fc, most urgent first: overdue
+// follow-ups (oldest first), then stalled evidence collection (longest
+// first), then open screening windows, then approaching ones (earliest
+// intake first); ties by id. A case counts in its most urgent group.
+func (s *Store) AttentionCases(ctx context.Context, advisorID string, fc advising.FlagClock, limit int) ([]advising.Case, error) {
+	overdue, oa := flagPredicate(advising.FlagFollowUpOverdue, fc)
+	stalled, sa := flagPredicate(advising.FlagStalledEvidenceCollection, fc)
+	open, wa := flagPredicate(advising.FlagScreeningWindowOpen, fc)
+	appr, aa := flagPredicate(advising.FlagScreeningWindowApproaching, fc)
+	var q query
+	if advisorID != "" {
+		q.add("c.advisor_id = ?", advisorID)
+	}
+	q.add("c.status <> ?", string(advising.StatusClosed))
+	q.add("("+overdue+" OR "+stalled+" OR "+open+" OR "+appr+")", slices.Concat(oa, sa, wa, aa)...)
+	order := " ORDER BY CASE WHEN " + overdue + " THEN 0 WHEN " + stalled + " THEN 1 WHEN " + open + " THEN 2 ELSE 3 END," +
+		" CASE WHEN " + overdue + " THEN c.next_follow_up_at WHEN " + stalled + " THEN c.status_changed_at END," +
+		" CASE WHEN " + overdue + " OR " + stalled + " THEN NULL ELSE p.target_intake END, c.id"
+	q.args = append(q.args, slices.Concat(oa, sa, wa, oa, sa, oa, sa)...)
+	return s.appendSummaries(ctx, make([]advising.Case, 0, limit), q, order, limit)
+}
+
+// LastCaseChange returns the newest updated_at of any case (the zero time
+// when there are none). Case writes stamp updated_at inside their
+// transaction, so a change committed after this read carries a later time.
+func (s *Store) LastCaseChange(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	err := s.db.WithContext(ctx).Raw("SELECT updated_at FROM cases ORDER BY updated_at DESC LIMIT 1").Row().Scan(&t)
+	if err != nil && err != sql.ErrNoRows {
+		return time.Time{}, fmt.Errorf("last case change: %w", err)
+	}
+	return t.UTC(), nil
 }
 
 // AdvisorLoad is one advisor's open caseload.
