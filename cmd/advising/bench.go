@@ -452,18 +452,15 @@ func (b *benchRun) measure(ctx context.Context, c *child, token string, ep endpo
 	}
 	cpu0, err := c.cpuTime()
 	if err != nil {
-		return measurement{}, "", err
+		return measurement{}, "", b.failure(ctx, c, ep, err)
 	}
 	res := driveLoad(ctx, hc, c.base, token, ep, b.opt.clients, b.opt.duration)
 	cpu1, err := c.cpuTime()
 	if err != nil {
-		return measurement{}, "", err
+		return measurement{}, "", b.failure(ctx, c, ep, err)
 	}
-	if ctx.Err() != nil {
-		return measurement{}, "", ctx.Err()
-	}
-	if !c.alive() {
-		return measurement{}, "", fmt.Errorf("bench: %s died during %s; see %s", c.name, ep.label, c.log)
+	if ctx.Err() != nil || !c.alive() {
+		return measurement{}, "", b.failure(ctx, c, ep, nil)
 	}
 	rss, err := c.peakRSS()
 	if err != nil {
@@ -471,6 +468,18 @@ func (b *benchRun) measure(ctx context.Context, c *child, token string, ep endpo
 	}
 	res.ok += extraOK
 	return measurement{loadResult: res, cpu: cpu1 - cpu0, peakRSS: rss, bodyBytes: pr.size}, "", nil
+}
+
+// failure explains why a measurement stopped: an interrupt, a server that
+// exited (with the end of its log), or err.
+func (b *benchRun) failure(ctx context.Context, c *child, ep endpoint, err error) error {
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("bench: interrupted during %s %s: %w", c.name, ep.label, ctx.Err())
+	case !c.alive():
+		return fmt.Errorf("bench: %s exited (%v) during %s; the end of %s:\n%s", c.name, c.err, ep.label, c.log, tail(c.log, 2000))
+	}
+	return err
 }
 
 func (b *benchRun) logLine(server string, ep endpoint, m measurement) {

@@ -44,6 +44,7 @@ func startChild(ctx context.Context, name, addr, logPath, path string, args, env
 	cmd := exec.Command(path, args...)
 	cmd.Env = append(childEnviron(), env...)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	detach(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
