@@ -1,7 +1,10 @@
 // Command advising serves the advising office's API. With no subcommand it
 // serves; `advising migrate` applies migrations and exits; `advising seed`
 // loads the demo office into an empty database; `advising reclassify` re-runs
-// the current classifier over every stored work sample and prints a summary.
+// the current classifier over every stored work sample and prints a summary;
+// `advising healthcheck` asks a running server whether it is ready;
+// `advising bench` measures the server under load against the reference
+// floors (see docs/performance.md).
 package main
 
 import (

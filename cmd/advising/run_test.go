@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -33,21 +32,13 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
-}
-
 // startRun runs the real service with env and waits for /readyz.
 func startRun(t *testing.T, env map[string]string) (base string, logs *syncBuffer, stop func() error) {
 	t.Helper()
-	addr := freeAddr(t)
+	addr, err := freeAddr()
+	if err != nil {
+		t.Fatalf("free address: %v", err)
+	}
 	env["ADVISING_ADDR"] = addr
 	logs = &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -1,0 +1,700 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"advising/internal/auth"
+	"advising/internal/store"
+)
+
+// benchOptions are the bench subcommand's flags.
+type benchOptions struct {
+	duration, warmup time.Duration
+	clients, rounds  int
+	floors, out      string
+}
+
+// Server names in the report.
+const (
+	serverProduct   = "advising"
+	serverFloorMem  = "floor mem"
+	serverFloorSQL  = "floor sql"
+	floorsAdvisorID = 1 // the floors' advisor with 2,000 cases
+)
+
+// noteBody is the note every write sends, the same text the floors' load script posts.
+const noteBody = "Called the applicant; transcripts arrive next week."
+
+// productEndpoints are the product's measured requests. focusCases are the
+// measured advisor's cases; note creation cycles over them.
+func productEndpoints(focusCases []string) []endpoint {
+	return []endpoint{
+		{key: "me", label: "GET /api/v1/me (auth + one row)", method: http.MethodGet,
+			path: fixedPath("/api/v1/me"), want: http.StatusOK},
+		{key: "caseload", label: "GET /api/v1/cases?limit=50", method: http.MethodGet,
+			path: fixedPath("/api/v1/cases?limit=50"), want: http.StatusOK},
+		{key: "caseload-status", label: "GET /api/v1/cases?limit=50&status=under_review", method: http.MethodGet,
+			path: fixedPath("/api/v1/cases?limit=50&status=under_review"), want: http.StatusOK},
+		{key: "dashboard", label: "GET /api/v1/dashboard", method: http.MethodGet,
+			path: fixedPath("/api/v1/dashboard"), want: http.StatusOK},
+		{key: "note", label: "POST /api/v1/cases/{id}/notes", method: http.MethodPost,
+			path: func(n uint64) string { return "/api/v1/cases/" + focusCases[n%uint64(len(focusCases))] + "/notes" },
+			body: []byte(`{"body":"` + noteBody + `","visibility":"private"}`), want: http.StatusCreated},
+	}
+}
+
+// floorEndpoints are the floors' requests, as their wrk scripts send them:
+// advisor 1's in_review page, and notes on cases 5, 10, ..., 10000.
+func floorEndpoints(mode string) []endpoint {
+	eps := []endpoint{{key: "caseload-status", label: "GET /api/cases?status=in_review&page=1", method: http.MethodGet,
+		path: fixedPath("/api/cases?status=in_review&page=1"), want: http.StatusOK}}
+	if mode == "sql" {
+		eps = append(eps, endpoint{key: "note", label: "POST /api/cases/{id}/notes", method: http.MethodPost,
+			path: func(n uint64) string { return "/api/cases/" + strconv.FormatUint(5*(n%2000+1), 10) + "/notes" },
+			body: []byte(`{"body":"` + noteBody + `"}`), want: http.StatusCreated})
+	}
+	return eps
+}
+
+// measurement is one endpoint measured on one server in one round.
+type measurement struct {
+	loadResult
+	cpu     time.Duration // server CPU time during the measured run
+	peakRSS int64         // server's VmHWM after the run
+	// Writes only: records that should exist but do not (negative: extra ones),
+	// or, for the floors, the server's count of failed inserts.
+	lost, writeErrors int64
+	bodyBytes         int // size of one answer
+}
+
+func (m measurement) rps() float64 { return float64(m.requests) / m.elapsed.Seconds() }
+
+func (m measurement) cpuPerRequest() time.Duration {
+	if m.requests == 0 {
+		return 0
+	}
+	return m.cpu / time.Duration(m.requests)
+}
+
+// row is one line of the report: an endpoint on a server over all rounds.
+type row struct {
+	server  string
+	ep      endpoint
+	runs    []measurement
+	skipped string // why it was not measured
+}
+
+// benchRun holds the state of one benchmark.
+type benchRun struct {
+	opt     benchOptions
+	out     io.Writer
+	dir     string // scratch folder
+	exe     string // this binary, started as the server
+	dbPath  string
+	secret  string
+	office  benchOffice
+	product []endpoint
+	floors  string // built floors binary, or "" when skipped
+	floorDB string
+	rows    []*row
+}
+
+func (b *benchRun) row(server string, ep endpoint) *row {
+	for _, r := range b.rows {
+		if r.server == server && r.ep.key == ep.key {
+			return r
+		}
+	}
+	r := &row{server: server, ep: ep}
+	b.rows = append(b.rows, r)
+	return r
+}
+
+func (b *benchRun) find(server, key string) *row {
+	for _, r := range b.rows {
+		if r.server == server && r.ep.key == key && len(r.runs) > 0 {
+			return r
+		}
+	}
+	return nil
+}
+
+func (b *benchRun) logf(format string, args ...any) {
+	fmt.Fprintf(b.out, format+"\n", args...)
+}
+
+// bench runs `advising bench`: it seeds a scratch office, starts the real
+// server on loopback, drives each endpoint with closed-loop clients, does the
+// same for the floor servers, and prints the figures, ratios and targets.
+func bench(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	var o benchOptions
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measured load per endpoint")
+	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured load before each measurement")
+	fs.IntVar(&o.clients, "clients", 32, "concurrent clients, one keep-alive connection each")
+	fs.IntVar(&o.rounds, "rounds", 1, "rounds; servers alternate within a round and medians are reported")
+	fs.StringVar(&o.floors, "floors", "", `source folder of the floor servers (default: ../shared/bench/floors from the repository root; "none" skips them)`)
+	fs.StringVar(&o.out, "out", "", "scratch folder for databases, binaries and logs (default: a temporary folder, removed at the end)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if o.duration <= 0 || o.warmup < 0 || o.clients < 1 || o.rounds < 1 {
+		return errors.New("bench: -duration must be positive, -warmup not negative, -clients and -rounds at least 1")
+	}
+	b := &benchRun{opt: o, out: stdout}
+	if o.out == "" {
+		dir, err := os.MkdirTemp("", "advising-bench-")
+		if err != nil {
+			return fmt.Errorf("bench: scratch folder: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		b.dir = dir
+	} else {
+		if err := os.MkdirAll(o.out, 0o755); err != nil {
+			return fmt.Errorf("bench: scratch folder: %w", err)
+		}
+		b.dir = o.out
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("bench: find this binary: %w", err)
+	}
+	b.exe = exe
+
+	b.logf("command: %s", strings.Join(append([]string{"advising", "bench"}, args...), " "))
+	b.logf("machine: %s", machine())
+	b.logf("scratch: %s", b.dir)
+	if err := b.seed(ctx); err != nil {
+		return err
+	}
+	if err := b.buildFloors(ctx); err != nil {
+		return err
+	}
+	for round := 1; round <= o.rounds; round++ {
+		if o.rounds > 1 {
+			b.logf("round %d of %d", round, o.rounds)
+		}
+		if err := b.measureProduct(ctx); err != nil {
+			return err
+		}
+		if b.floors != "" {
+			for _, mode := range []string{"mem", "sql"} {
+				if err := b.measureFloor(ctx, mode); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	b.report()
+	return nil
+}
+
+// seed builds the scratch database from the real migrations and fills it
+// with the benchmark office in one transaction.
+func (b *benchRun) seed(ctx context.Context) error {
+	start := time.Now()
+	// Every account shares one hash: bcrypt at full cost 10,000 times would
+	// take minutes and is not what is measured. Nobody logs in; tokens are minted.
+	hash, err := auth.Hasher{Cost: bcrypt.MinCost}.Hash(rand.Text())
+	if err != nil {
+		return err
+	}
+	b.office = buildBenchOffice(time.Now(), hash)
+	b.product = productEndpoints(b.office.focusCases)
+	b.dbPath = filepath.Join(b.dir, "advising.db")
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		_ = os.Remove(b.dbPath + suffix)
+	}
+	st, err := store.Open(b.dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	if err := st.InsertOffice(ctx, b.office.Office); err != nil {
+		return fmt.Errorf("bench: seed: %w", err)
+	}
+	n, err := st.CountOffice(ctx)
+	if err != nil {
+		return err
+	}
+	b.logf("seeded %d users, %d cases (%d for the measured advisor), %d work samples, %d notes in %s",
+		n.Users, n.Cases, len(b.office.focusCases), n.WorkSamples, n.Notes, time.Since(start).Round(time.Millisecond))
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	b.secret = hex.EncodeToString(key)
+	return nil
+}
+
+// countNotes counts the notes in the scratch database. The server may be
+// running: WAL lets another process read.
+func (b *benchRun) countNotes(ctx context.Context) (int64, error) {
+	st, err := store.Open(b.dbPath)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	n, err := st.CountOffice(ctx)
+	return n.Notes, err
+}
+
+// floorsSource resolves the -floors flag.
+func (b *benchRun) floorsSource() (string, error) {
+	if b.opt.floors == "none" {
+		return "", nil
+	}
+	if b.opt.floors != "" {
+		return filepath.Abs(b.opt.floors)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	root := wd
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			root = dir
+			break
+		}
+		if filepath.Dir(dir) == dir {
+			break
+		}
+	}
+	return filepath.Join(root, "..", "shared", "bench", "floors"), nil
+}
+
+// buildFloors builds and seeds the floor servers, or explains why not.
+func (b *benchRun) buildFloors(ctx context.Context) error {
+	src, err := b.floorsSource()
+	if err != nil {
+		return fmt.Errorf("bench: floors folder: %w", err)
+	}
+	if src == "" {
+		b.logf("floors: skipped (-floors none)")
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(src, "main.go")); err != nil {
+		b.logf("floors: skipped, no floor servers at %s (set -floors)", src)
+		return nil
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		b.logf("floors: skipped, the go command is needed to build them")
+		return nil
+	}
+	start := time.Now()
+	bin := filepath.Join(b.dir, "floors")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+	build.Dir = src
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("bench: build floors in %s: %w\n%s", src, err, out)
+	}
+	b.floorDB = filepath.Join(b.dir, "floors.db")
+	if out, err := exec.CommandContext(ctx, bin, "seed", "-db", b.floorDB).CombinedOutput(); err != nil {
+		return fmt.Errorf("bench: seed floors: %w\n%s", err, out)
+	}
+	b.floors = bin
+	b.logf("floors: built and seeded from %s in %s", src, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// measureProduct starts the real server over the scratch database and
+// measures every product endpoint it serves.
+func (b *benchRun) measureProduct(ctx context.Context) error {
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	env := []string{"ADVISING_ADDR=" + addr, "ADVISING_DATABASE_URL=file:" + b.dbPath,
+		"ADVISING_ENV=production", "ADVISING_JWT_SECRET=" + b.secret, "ADVISING_TOKEN_TTL=8h",
+		// Request lines are Info: at error level the log stays out of the figures.
+		"ADVISING_LOG_LEVEL=error"}
+	c, err := startChild(ctx, serverProduct, addr, filepath.Join(b.dir, "advising.log"), b.exe, []string{"serve"}, env, "/readyz")
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	defer c.stop()
+	token, err := auth.NewTokens([]byte(b.secret), 8*time.Hour, time.Now).Issue(b.office.focus)
+	if err != nil {
+		return err
+	}
+	for _, ep := range b.product {
+		r := b.row(serverProduct, ep)
+		if r.skipped != "" {
+			continue
+		}
+		var before int64
+		if ep.method == http.MethodPost {
+			if before, err = b.countNotes(ctx); err != nil {
+				return fmt.Errorf("bench: count notes: %w", err)
+			}
+		}
+		m, skip, err := b.measure(ctx, c, token, ep)
+		if err != nil {
+			return err
+		}
+		if skip != "" {
+			r.skipped = skip
+			b.logf("  %-9s %-48s skipped: %s", serverProduct, ep.label, skip)
+			continue
+		}
+		if ep.method == http.MethodPost {
+			after, err := b.countNotes(ctx)
+			if err != nil {
+				return fmt.Errorf("bench: count notes: %w", err)
+			}
+			m.lost = before + int64(m.ok) - after
+		}
+		r.runs = append(r.runs, m)
+		b.logLine(serverProduct, ep, m)
+	}
+	return nil
+}
+
+// measureFloor starts one floor server mode and measures its endpoints.
+func (b *benchRun) measureFloor(ctx context.Context, mode string) error {
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	name := "floor " + mode
+	c, err := startChild(ctx, name, addr, filepath.Join(b.dir, "floors-"+mode+".log"), b.floors,
+		[]string{"serve", "-mode", mode, "-db", b.floorDB, "-addr", addr}, nil, "/healthz")
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	defer c.stop()
+	out, err := exec.CommandContext(ctx, b.floors, "token", "-advisor", strconv.Itoa(floorsAdvisorID)).Output()
+	if err != nil {
+		return fmt.Errorf("bench: floors token: %w", err)
+	}
+	token := strings.TrimSpace(string(out))
+	for _, ep := range floorEndpoints(mode) {
+		m, skip, err := b.measure(ctx, c, token, ep)
+		if err != nil {
+			return err
+		}
+		r := b.row(name, ep)
+		if skip != "" {
+			r.skipped = skip
+			continue
+		}
+		if ep.method == http.MethodPost {
+			if m.writeErrors, err = floorWriteErrors(ctx, c.base); err != nil {
+				return err
+			}
+		}
+		r.runs = append(r.runs, m)
+		b.logLine(name, ep, m)
+	}
+	return nil
+}
+
+// floorWriteErrors asks a floor server how many note inserts failed.
+func floorWriteErrors(ctx context.Context, base string) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/debug/write-errors", nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("bench: floor write errors: %w", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64))
+	return strconv.ParseInt(strings.TrimSpace(string(body)), 10, 64)
+}
+
+// measure probes ep, warms it up, then drives it for the measured duration
+// and reads the server's CPU time around the run. A write's ok count covers
+// the probe and the warm-up too, for the lost-write check.
+func (b *benchRun) measure(ctx context.Context, c *child, token string, ep endpoint) (measurement, string, error) {
+	hc := newLoadClient(b.opt.clients)
+	defer hc.CloseIdleConnections()
+	pr, err := probe(ctx, hc, c.base, token, ep)
+	if err != nil {
+		return measurement{}, "", fmt.Errorf("bench: %s %s: %w", c.name, ep.label, err)
+	}
+	if !pr.routed {
+		return measurement{}, "not served by this build (unknown route)", nil
+	}
+	if pr.status != ep.want {
+		b.logf("  %-9s %-48s warning: first answer was HTTP %d, want %d", c.name, ep.label, pr.status, ep.want)
+	}
+	extraOK := 0
+	if pr.status == ep.want {
+		extraOK++
+	}
+	if b.opt.warmup > 0 {
+		w := driveLoad(ctx, hc, c.base, token, ep, b.opt.clients, b.opt.warmup)
+		extraOK += w.ok
+	}
+	cpu0, err := c.cpuTime()
+	if err != nil {
+		return measurement{}, "", b.failure(ctx, c, ep, err)
+	}
+	res := driveLoad(ctx, hc, c.base, token, ep, b.opt.clients, b.opt.duration)
+	cpu1, err := c.cpuTime()
+	if err != nil {
+		return measurement{}, "", b.failure(ctx, c, ep, err)
+	}
+	if ctx.Err() != nil || !c.alive() {
+		return measurement{}, "", b.failure(ctx, c, ep, nil)
+	}
+	rss, err := c.peakRSS()
+	if err != nil {
+		return measurement{}, "", err
+	}
+	res.ok += extraOK
+	return measurement{loadResult: res, cpu: cpu1 - cpu0, peakRSS: rss, bodyBytes: pr.size}, "", nil
+}
+
+// failure explains why a measurement stopped: an interrupt, a server that
+// exited (with the end of its log), or err.
+func (b *benchRun) failure(ctx context.Context, c *child, ep endpoint, err error) error {
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("bench: interrupted during %s %s: %w", c.name, ep.label, ctx.Err())
+	case !c.alive():
+		return fmt.Errorf("bench: %s exited (%v) during %s; the end of %s:\n%s", c.name, c.err, ep.label, c.log, tail(c.log, 2000))
+	}
+	return err
+}
+
+func (b *benchRun) logLine(server string, ep endpoint, m measurement) {
+	b.logf("  %-9s %-48s %8.0f req/s  p99 %7.2f ms  %6.0f µs CPU/req  %d errors  (answer %.1f KiB)",
+		server, ep.label, m.rps(), ms(percentile(m.latencies, 99)), us(m.cpuPerRequest()), m.errors, float64(m.bodyBytes)/1024)
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
+
+// summary is a row's figures over its rounds: medians, except errors and
+// lost writes (summed) and peak RSS (the largest).
+type summary struct {
+	rps, p50, p99, cpuUS, rssMiB float64
+	errors, lost, writeErrors    int64
+	firstErr                     string
+}
+
+func (r *row) summary() summary {
+	var s summary
+	var rps, p50, p99, cpu []float64
+	for _, m := range r.runs {
+		rps = append(rps, m.rps())
+		p50 = append(p50, ms(percentile(m.latencies, 50)))
+		p99 = append(p99, ms(percentile(m.latencies, 99)))
+		cpu = append(cpu, us(m.cpuPerRequest()))
+		s.rssMiB = max(s.rssMiB, float64(m.peakRSS)/(1<<20))
+		s.errors += int64(m.errors)
+		s.lost += m.lost
+		s.writeErrors += m.writeErrors
+		if s.firstErr == "" {
+			s.firstErr = m.firstErr
+		}
+	}
+	s.rps, s.p50, s.p99, s.cpuUS = median(rps), median(p50), median(p99), median(cpu)
+	return s
+}
+
+func cpuPerRequestUS(m measurement) float64 { return us(m.cpuPerRequest()) }
+
+// roundRatio is the median over rounds of metric(p)/metric(f), each ratio
+// taken within one round: servers measured minutes apart on a shared
+// machine drift together, so a same-round ratio is steadier than a ratio
+// of medians.
+func roundRatio(p, f *row, metric func(measurement) float64) float64 {
+	var rs []float64
+	for i := range min(len(p.runs), len(f.runs)) {
+		if d := metric(f.runs[i]); d > 0 {
+			rs = append(rs, metric(p.runs[i])/d)
+		}
+	}
+	return median(rs)
+}
+
+// The issue's targets for this 2-core machine class.
+const (
+	targetCaseloadCPU   = 600  // µs per request
+	targetCaseloadP99   = 50   // ms at 32 clients
+	targetNoteRateRatio = 0.5  // of the sql floor's note rate
+	targetDashboardCPU  = 5000 // µs per request
+	targetPeakRSS       = 100  // MiB
+	referenceSQLFloor   = 564  // µs per caseload request on the reference machine
+)
+
+// report prints the figures, the ratios to the floors and the targets.
+func (b *benchRun) report() {
+	agg := "one round"
+	if b.opt.rounds > 1 {
+		agg = fmt.Sprintf("median of %d interleaved rounds", b.opt.rounds)
+	}
+	b.logf("\n%d clients, %s warm-up + %s measured per endpoint, %s; server CPU from /proc (user+system), peak RSS = VmHWM",
+		b.opt.clients, b.opt.warmup, b.opt.duration, agg)
+	line := func(server, label, rps, p50, p99, cpu, rss, errs, note string) {
+		b.logf("%s", strings.TrimRight(fmt.Sprintf("%-9s  %-48s  %8s  %7s  %7s  %10s  %12s  %6s  %s",
+			server, label, rps, p50, p99, cpu, rss, errs, note), " "))
+	}
+	line("server", "endpoint", "req/s", "p50 ms", "p99 ms", "CPU µs/req", "peak RSS MiB", "errors", "")
+	for _, r := range b.rows {
+		if r.skipped != "" {
+			line(r.server, r.ep.label, "-", "-", "-", "-", "-", "-", r.skipped)
+			continue
+		}
+		s := r.summary()
+		note := ""
+		if r.ep.method == http.MethodPost {
+			if r.server == serverProduct {
+				note = fmt.Sprintf("lost writes: %d", s.lost)
+			} else {
+				note = fmt.Sprintf("failed inserts: %d", s.writeErrors)
+			}
+		}
+		if s.errors > 0 {
+			note = strings.TrimSpace(note + " first error: " + s.firstErr)
+		}
+		line(r.server, r.ep.label, fmt.Sprintf("%.0f", s.rps), fmt.Sprintf("%.2f", s.p50), fmt.Sprintf("%.2f", s.p99),
+			fmt.Sprintf("%.0f", s.cpuUS), fmt.Sprintf("%.1f", s.rssMiB), strconv.FormatInt(s.errors, 10), note)
+	}
+
+	b.logf("\nratios (same run):")
+	for _, key := range []string{"caseload", "caseload-status"} {
+		p := b.find(serverProduct, key)
+		if p == nil {
+			continue
+		}
+		for _, f := range []string{serverFloorMem, serverFloorSQL} {
+			if fl := b.find(f, "caseload-status"); fl != nil {
+				b.logf("  CPU/request  %-48s / %s caseload: %.2fx", p.ep.label, f, roundRatio(p, fl, cpuPerRequestUS))
+			}
+		}
+	}
+	if p, f := b.find(serverProduct, "note"), b.find(serverFloorSQL, "note"); p != nil && f != nil {
+		b.logf("  write rate   %-48s / %s notes: %.2f", p.ep.label, serverFloorSQL, roundRatio(p, f, measurement.rps))
+	}
+	if f := b.find(serverFloorSQL, "caseload-status"); f != nil {
+		b.logf("  this machine's sql floor costs %.0f µs per caseload request; the targets assume %d µs",
+			f.summary().cpuUS, referenceSQLFloor)
+	}
+
+	b.logf("\ntargets:")
+	check := func(ok bool, na string, format string, args ...any) {
+		verdict := "MISS"
+		switch {
+		case na != "":
+			verdict, format, args = "n/a ", format+" (%s)", append(args, na)
+		case ok:
+			verdict = "PASS"
+		}
+		b.logf("  %s  "+format, append([]any{verdict}, args...)...)
+	}
+	// The CPU targets are absolute figures for the reference machine; scaled
+	// by this machine's sql floor they say the same thing on faster or slower cores.
+	scaled := func(p *row, label string, target int) {
+		if f := b.find(serverFloorSQL, "caseload-status"); f != nil {
+			ratio, limit := roundRatio(p, f, cpuPerRequestUS), float64(target)/referenceSQLFloor
+			check(ratio <= limit, "", "%s: %.2fx the sql floor's CPU/request <= %.2fx (%.0f µs here)",
+				label, ratio, limit, limit*f.summary().cpuUS)
+		}
+	}
+	for _, key := range []string{"caseload", "caseload-status"} {
+		label := b.labelOf(key)
+		if p := b.find(serverProduct, key); p != nil {
+			s := p.summary()
+			check(s.cpuUS <= targetCaseloadCPU, "", "%s: %.0f µs CPU/request <= %d", label, s.cpuUS, targetCaseloadCPU)
+			scaled(p, label, targetCaseloadCPU)
+			check(s.p99 < targetCaseloadP99, "", "%s: p99 %.2f ms < %d ms at %d clients", label, s.p99, targetCaseloadP99, b.opt.clients)
+		} else {
+			check(false, "not measured", "%s: <= %d µs CPU/request, p99 < %d ms", label, targetCaseloadCPU, targetCaseloadP99)
+		}
+	}
+	if p := b.find(serverProduct, "note"); p != nil {
+		s := p.summary()
+		if f := b.find(serverFloorSQL, "note"); f != nil {
+			ratio := roundRatio(p, f, measurement.rps)
+			check(ratio >= targetNoteRateRatio, "", "note creation: %.0f req/s = %.2f of the sql floor's %.0f (>= %.1f)",
+				s.rps, ratio, f.summary().rps, targetNoteRateRatio)
+		} else {
+			check(false, "no floor measured", "note creation: >= %.1f of the sql floor's rate", targetNoteRateRatio)
+		}
+		check(s.errors == 0 && s.lost == 0, "", "note creation: %d errors, %d lost writes (want none)", s.errors, s.lost)
+	} else {
+		check(false, "not measured", "note creation: >= %.1f of the sql floor's rate, no errors, no lost writes", targetNoteRateRatio)
+	}
+	if p := b.find(serverProduct, "dashboard"); p != nil {
+		s := p.summary()
+		label := fmt.Sprintf("dashboard (%d cases)", len(b.office.focusCases))
+		check(s.cpuUS <= targetDashboardCPU, "", "%s: %.0f µs CPU/request <= %d", label, s.cpuUS, targetDashboardCPU)
+		scaled(p, label, targetDashboardCPU)
+	} else {
+		check(false, "not measured", "dashboard: <= %d µs CPU/request", targetDashboardCPU)
+	}
+	var rss float64
+	for _, r := range b.rows {
+		if r.server == serverProduct && len(r.runs) > 0 {
+			rss = max(rss, r.summary().rssMiB)
+		}
+	}
+	check(rss <= targetPeakRSS, "", "advising peak RSS: %.1f MiB <= %d MiB", rss, targetPeakRSS)
+}
+
+func (b *benchRun) labelOf(key string) string {
+	for _, ep := range b.product {
+		if ep.key == key {
+			return ep.label
+		}
+	}
+	return key
+}
+
+// machine describes the host: CPUs, CPU model, kernel, memory and Go.
+func machine() string {
+	model := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.Lines(string(b)) {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	kernel := "unknown kernel"
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		kernel = "Linux " + strings.TrimSpace(string(b))
+	}
+	mem := ""
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for line := range strings.Lines(string(b)) {
+			if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				if f := strings.Fields(rest); len(f) == 2 {
+					if kb, err := strconv.ParseInt(f[0], 10, 64); err == nil {
+						mem = fmt.Sprintf(", %.1f GiB RAM", float64(kb)/(1<<20))
+					}
+				}
+			}
+		}
+	}
+	return fmt.Sprintf("%d CPUs (%s), %s%s, %s %s/%s, GOMAXPROCS %d",
+		runtime.NumCPU(), model, kernel, mem, runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0))
+}
