@@ -1,6 +1,7 @@
 // Command advising serves the advising office's API. With no subcommand it
 // serves; `advising migrate` applies migrations and exits; `advising seed`
-// loads the demo office into an empty database.
+// loads the demo office into an empty database; `advising reclassify` re-runs
+// the current classifier over every stored work sample and prints a summary.
 package main
 
 import (

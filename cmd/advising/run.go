@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"advising/docs"
+	"advising/internal/advising"
 	"advising/internal/auth"
 	"advising/internal/casework"
 	"advising/internal/config"
@@ -44,9 +46,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		cmd = args[0]
 	}
 	switch cmd {
-	case "serve", "migrate", "seed", "healthcheck":
+	case "serve", "migrate", "seed", "reclassify", "healthcheck":
 	default:
-		return fmt.Errorf("unknown command %q (want serve, migrate, seed or healthcheck)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, migrate, seed, reclassify or healthcheck)", cmd)
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return nil // open already migrated
 	case "seed":
 		return a.seed(ctx)
+	case "reclassify":
+		return a.reclassify(ctx, stdout)
 	}
 	return a.serve(ctx)
 }
@@ -143,6 +147,18 @@ func devSecret(dir string) ([]byte, error) {
 		return nil, fmt.Errorf("write development JWT secret: %w", err)
 	}
 	return []byte(s), nil
+}
+
+// reclassify re-runs the current classifier over every stored work sample,
+// as POST /api/v1/admin/reclassify does, and prints the result as JSON.
+func (a *app) reclassify(ctx context.Context, stdout io.Writer) error {
+	r, err := a.cw.Reclassify(ctx, advising.Actor{}) // the system itself, not a person
+	if err != nil {
+		return err
+	}
+	out, _ := json.Marshal(map[string]any{"classifier_version": r.ClassifierVersion, "samples": r.Samples, "changed": r.Changed})
+	_, err = fmt.Fprintln(stdout, string(out))
+	return err
 }
 
 // serve seeds an empty development database, then serves HTTP until ctx is

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"advising/internal/advising"
 	"advising/internal/casework"
@@ -52,7 +55,8 @@ func (a *app) seed(ctx context.Context) error {
 	return nil
 }
 
-// loadOffice creates the demo accounts and their cases.
+// loadOffice creates the demo accounts and their cases, with each
+// applicant's evidence.
 func loadOffice(ctx context.Context, cw *casework.Service, o seeds.Office) error {
 	if _, err := cw.BootstrapAdmin(ctx, o.Admin.Email, o.Password, o.Admin.FullName); err != nil {
 		return fmt.Errorf("admin: %w", err)
@@ -72,8 +76,98 @@ func loadOffice(ctx context.Context, cw *casework.Service, o seeds.Office) error
 		advisors[p.Email] = u
 	}
 	for _, p := range o.Applicants {
-		if _, err := cw.Register(ctx, casework.NewAccount{Email: p.Email, Password: o.Password, FullName: p.FullName}); err != nil {
+		s, err := cw.Register(ctx, casework.NewAccount{Email: p.Email, Password: o.Password, FullName: p.FullName})
+		if err != nil {
 			return fmt.Errorf("applicant %s: %w", p.Email, err)
+		}
+		me := advising.Actor{UserID: s.User.ID, Role: advising.RoleApplicant, FullName: s.User.FullName}
+		if err := loadEvidence(ctx, cw, me, admin, p, time.Now()); err != nil {
+			return fmt.Errorf("applicant %s: %w", p.Email, err)
+		}
+	}
+	return nil
+}
+
+// seedProfile is the profile API's JSON shape, as seeds/ writes it.
+type seedProfile struct {
+	YearsExperience   *int     `json:"years_experience"`
+	Sector            *string  `json:"sector"`
+	Responsibilities  []string `json:"responsibilities"`
+	TargetRole        *string  `json:"target_role"`
+	ProgrammeInterest *string  `json:"programme_interest"`
+	StudyMode         *string  `json:"study_mode"`
+	TargetIntake      *string  `json:"target_intake"`
+	SelfAssessment    *struct {
+		StrategicThinking               *int `json:"strategic_thinking"`
+		ProblemSolving                  *int `json:"problem_solving"`
+		Communication                   *int `json:"communication"`
+		TeamBuilding                    *int `json:"team_building"`
+		Adaptability                    *int `json:"adaptability"`
+		EthicalDataDrivenDecisionMaking *int `json:"ethical_data_driven_decision_making"`
+	} `json:"self_assessment"`
+}
+
+// seedProfileOf reads a demo applicant's profile. intake_in_months, when
+// set, replaces target_intake with the month that many months after now, so
+// the demo's screening windows stay current. It reports false when the
+// applicant has no profile to load.
+func seedProfileOf(p seeds.Applicant, now time.Time) (advising.Profile, bool, error) {
+	raw := bytes.TrimSpace(p.Profile)
+	hasProfile := len(raw) > 0 && !bytes.Equal(raw, []byte("null"))
+	if !hasProfile && p.IntakeInMonths == nil {
+		return advising.Profile{}, false, nil
+	}
+	var sp seedProfile
+	if hasProfile {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields() // a misspelt field in the fixture should fail loudly
+		if err := dec.Decode(&sp); err != nil {
+			return advising.Profile{}, false, fmt.Errorf("read profile: %w", err)
+		}
+	}
+	pr := advising.Profile{YearsExperience: sp.YearsExperience, Sector: sp.Sector, Responsibilities: sp.Responsibilities,
+		TargetRole: sp.TargetRole, ProgrammeInterest: sp.ProgrammeInterest, StudyMode: sp.StudyMode, TargetIntake: sp.TargetIntake}
+	if sa := sp.SelfAssessment; sa != nil {
+		pr.SelfAssessment = &advising.SelfAssessment{StrategicThinking: sa.StrategicThinking, ProblemSolving: sa.ProblemSolving,
+			Communication: sa.Communication, TeamBuilding: sa.TeamBuilding, Adaptability: sa.Adaptability,
+			EthicalDataDrivenDecisionMaking: sa.EthicalDataDrivenDecisionMaking}
+	}
+	if n := p.IntakeInMonths; n != nil {
+		// From the first of the month, so adding months never skips one.
+		month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, *n, 0)
+		intake := month.Format("2006-01")
+		pr.TargetIntake = &intake
+	}
+	return pr, true, nil
+}
+
+// loadEvidence loads a demo applicant's profile, work samples and label
+// overrides through the same use cases the API runs. Overrides are made by
+// the admin, who may override on any case (assignment is loaded elsewhere).
+func loadEvidence(ctx context.Context, cw *casework.Service, me, admin advising.Actor, p seeds.Applicant, now time.Time) error {
+	pr, ok, err := seedProfileOf(p, now)
+	if err != nil {
+		return err
+	}
+	if ok {
+		if _, err := cw.ReplaceProfile(ctx, me, me.UserID, pr); err != nil {
+			return fmt.Errorf("profile: %w", err)
+		}
+	}
+	ids := make([]string, len(p.WorkSamples))
+	for i, ws := range p.WorkSamples {
+		w, err := cw.SubmitWorkSample(ctx, me, me.UserID, casework.NewWorkSample{Title: ws.Title, Description: ws.Description})
+		if err != nil {
+			return fmt.Errorf("work sample %d: %w", i, err)
+		}
+		ids[i] = w.ID
+	}
+	for _, o := range p.Overrides {
+		if o.Sample < 0 || o.Sample >= len(ids) {
+			return fmt.Errorf("override of work sample %d: the applicant has %d work samples", o.Sample, len(ids))
+		}
+		if _, err := cw.OverrideLabel(ctx, admin, ids[o.Sample], advising.Label(o.Label), o.Reason); err != nil {
+			return fmt.Errorf("override of work sample %d: %w", o.Sample, err)
 		}
 	}
 	return nil

@@ -43,8 +43,20 @@ func routes(e *echo.Echo, d Deps) {
 	v1.GET("/users", handleUserList(cw), adminOnly...)
 	v1.PATCH("/users/:userID", handleUserUpdate(cw), adminOnly...)
 
-	// Applicants and their evidence.
-	// (evidence routes go here)
+	// Applicants and their evidence. Reads are open to every role; casework
+	// shows each caller only their own applicant, caseload or (admin) all.
+	own := guard(applicant)
+	v1.GET("/applicants/:applicantID", handleApplicantGet(cw), anyRole...)
+	v1.GET("/applicants/:applicantID/profile", handleProfileGet(cw), anyRole...)
+	v1.PUT("/applicants/:applicantID/profile", handleProfileReplace(cw), own...)
+	v1.POST("/applicants/:applicantID/work-samples", handleWorkSampleCreate(cw), own...)
+	v1.GET("/applicants/:applicantID/work-samples", handleWorkSampleList(cw), anyRole...)
+	v1.GET("/work-samples/:sampleID", handleWorkSampleGet(cw), anyRole...)
+	v1.PUT("/work-samples/:sampleID", handleWorkSampleReplace(cw), own...)
+	v1.DELETE("/work-samples/:sampleID", handleWorkSampleDelete(cw), own...)
+	v1.PUT("/work-samples/:sampleID/override", handleOverrideSet(cw), office...)
+	v1.DELETE("/work-samples/:sampleID/override", handleOverrideRemove(cw), office...)
+	v1.POST("/admin/reclassify", handleReclassify(cw), adminOnly...)
 
 	// Cases.
 	// (casework routes go here)

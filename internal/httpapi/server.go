@@ -17,8 +17,9 @@ import (
 )
 
 // maxRequestBody caps every request (uploads are the largest, 2 MiB); JSON
-// bodies are held to 1 MiB by decodeJSON.
-const maxRequestBody = "2M"
+// bodies are held to 1 MiB by decodeJSON. Echo reads "2M" as 2,000,000
+// bytes, so the binary unit is spelled out.
+const maxRequestBody = "2MiB"
 
 // Deps are what the server needs.
 type Deps struct {

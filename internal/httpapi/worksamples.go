@@ -1,9 +1,19 @@
 package httpapi
 
 import (
+	"bytes"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
 
 	"advising/internal/advising"
+	"advising/internal/casework"
 )
 
 type indicatorsResponse struct {
@@ -61,4 +71,261 @@ func newWorkSampleResponse(w advising.WorkSample) workSampleResponse {
 		r.Override = &overrideResponse{Label: string(o.Label), Reason: o.Reason, By: o.By, At: o.At.UTC()}
 	}
 	return r
+}
+
+// workSampleRequest is the JSON body of POST and PUT on work samples.
+type workSampleRequest struct {
+	Title       string `json:"title" validate:"required,notblank,max=200"`
+	Description string `json:"description" validate:"required,notblank,max=20000"`
+}
+
+// handleWorkSampleCreate serves POST /api/v1/applicants/:applicantID/work-samples
+// for the applicant themself, as JSON {title, description} or as a
+// multipart/form-data upload with a title and a text file.
+func handleWorkSampleCreate(cw *casework.Service) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		var in casework.NewWorkSample
+		if isMultipart(c.Request()) {
+			var err error
+			if in, err = readUpload(c); err != nil {
+				return err
+			}
+		} else {
+			var req workSampleRequest
+			if err := decodeJSON(c, &req); err != nil {
+				return err
+			}
+			in = casework.NewWorkSample{Title: req.Title, Description: req.Description}
+		}
+		w, err := cw.SubmitWorkSample(c.Request().Context(), actorFrom(c), c.Param("applicantID"), in)
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set(echo.HeaderLocation, "/api/v1/work-samples/"+w.ID)
+		return c.JSON(http.StatusCreated, newWorkSampleResponse(w))
+	}
+}
+
+// handleWorkSampleList serves GET /api/v1/applicants/:applicantID/work-samples
+// for the applicant, their assigned advisor and admin.
+func handleWorkSampleList(cw *casework.Service) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		limit, err := queryLimit(c)
+		if err != nil {
+			return err
+		}
+		p, err := cw.WorkSamples(c.Request().Context(), actorFrom(c), c.Param("applicantID"), c.QueryParam("cursor"), limit)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, newListResponse(p, newWorkSampleResponse))
+	}
+}
+
+// handleWorkSampleGet serves GET /api/v1/work-samples/:sampleID for the
+// applicant, their assigned advisor and admin.
+func handleWorkSampleGet(cw *casework.Service) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		w, err := cw.WorkSample(c.Request().Context(), actorFrom(c), c.Param("sampleID"))
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, newWorkSampleResponse(w))
+	}
+}
+
+// handleWorkSampleReplace serves PUT /api/v1/work-samples/:sampleID for the
+// applicant: new text, classified again, any override removed.
+func handleWorkSampleReplace(cw *casework.Service) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		var req workSampleRequest
+		if err := decodeJSON(c, &req); err != nil {
+			return err
+		}
+		w, err := cw.ReviseWorkSample(c.Request().Context(), actorFrom(c), c.Param("sampleID"), req.Title, req.Description)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, newWorkSampleResponse(w))
+	}
+}
+
+// handleWorkSampleDelete serves DELETE /api/v1/work-samples/:sampleID for
+// the applicant.
+func handleWorkSampleDelete(cw *casework.Service) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := cw.DeleteWorkSample(c.Request().Context(), actorFrom(c), c.Param("sampleID")); err != nil {
+			return err
+		}
+		return c.NoContent(http.StatusNoContent)
+	}
+}
+
+// handleOverrideSet serves PUT /api/v1/work-samples/:sampleID/override for
+// the case's advisor and admin.
+func handleOverrideSet(cw *casework.Service) echo.HandlerFunc {
+	type request struct {
+		Label  string `json:"label" validate:"required,oneof=technology_management engineering_management hybrid insufficient_evidence"`
+		Reason string `json:"reason" validate:"required,notblank,max=2000"`
+	}
+	return func(c echo.Context) error {
+		var req request
+		if err := decodeJSON(c, &req); err != nil {
+			return err
+		}
+		w, err := cw.OverrideLabel(c.Request().Context(), actorFrom(c), c.Param("sampleID"), advising.Label(req.Label), req.Reason)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, newWorkSampleResponse(w))
+	}
+}
+
+// handleOverrideRemove serves DELETE /api/v1/work-samples/:sampleID/override
+// for the case's advisor and admin.
+func handleOverrideRemove(cw *casework.Service) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := cw.RemoveOverride(c.Request().Context(), actorFrom(c), c.Param("sampleID")); err != nil {
+			return err
+		}
+		return c.NoContent(http.StatusNoContent)
+	}
+}
+
+type reclassifyResponse struct {
+	ClassifierVersion string `json:"classifier_version"`
+	Samples           int    `json:"samples"`
+	Changed           int    `json:"changed"`
+}
+
+// handleReclassify serves POST /api/v1/admin/reclassify for admin: the
+// current classifier runs again over every work sample. It takes no body.
+func handleReclassify(cw *casework.Service) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r, err := cw.Reclassify(c.Request().Context(), actorFrom(c))
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, reclassifyResponse{ClassifierVersion: r.ClassifierVersion, Samples: r.Samples, Changed: r.Changed})
+	}
+}
+
+// maxUpload is the largest whole multipart work-sample request, 2 MiB.
+const maxUpload = 2 << 20
+
+func isMultipart(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+	return err == nil && mt == echo.MIMEMultipartForm
+}
+
+// uploadTypes are the declared part types accepted for a work-sample file.
+// A part declared as generic bytes, or with no type, is judged by its
+// content alone.
+var uploadTypes = map[string]bool{
+	"text/plain": true, "text/markdown": true, "text/x-markdown": true,
+	"application/octet-stream": true, "": true,
+}
+
+// readUpload reads a multipart work-sample upload: a title field and a file
+// part. The request may be at most 2 MiB (413). The file must be declared
+// as text (or generic bytes) and its content must sniff as text: anything
+// else is 415. Content that is not UTF-8 is 422, as is a missing title or
+// file.
+func readUpload(c echo.Context) (casework.NewWorkSample, error) {
+	r := c.Request()
+	r.Body = http.MaxBytesReader(c.Response(), r.Body, maxUpload)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return casework.NewWorkSample{}, badRequest("the multipart body could not be read")
+	}
+	var (
+		title              *string
+		file               []byte
+		filename, declared string
+		haveFile           bool
+	)
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return casework.NewWorkSample{}, uploadReadError(err)
+		}
+		b, err := io.ReadAll(part)
+		_ = part.Close()
+		if err != nil {
+			return casework.NewWorkSample{}, uploadReadError(err)
+		}
+		switch part.FormName() {
+		case "title":
+			if title == nil {
+				s := string(b)
+				title = &s
+			}
+		case "file":
+			if !haveFile {
+				haveFile, file, filename, declared = true, b, part.FileName(), part.Header.Get(echo.HeaderContentType)
+			}
+		}
+	}
+	var v advising.Validator
+	v.Check(title != nil, "title", "is required")
+	v.Check(title == nil || utf8.ValidString(*title), "title", "must be UTF-8 text")
+	v.Check(haveFile, "file", "is required")
+	if err := v.Err(); err != nil {
+		return casework.NewWorkSample{}, err
+	}
+	text, err := uploadText(file, declared)
+	if err != nil {
+		return casework.NewWorkSample{}, err
+	}
+	return casework.NewWorkSample{Title: *title, Description: text, Filename: &filename}, nil
+}
+
+// uploadReadError keeps "too large" (ours or the BodyLimit middleware's)
+// and turns any other read failure into a 400.
+func uploadReadError(err error) error {
+	var mbe *http.MaxBytesError
+	var he *echo.HTTPError
+	if errors.As(err, &mbe) || (errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge) {
+		return &advising.Error{Code: advising.CodeTooLarge, Detail: "uploads may be at most 2 MiB", Err: err}
+	}
+	return &advising.Error{Code: advising.CodeBadRequest, Detail: "the multipart body could not be read", Err: err}
+}
+
+// uploadText checks that an uploaded file is text and returns it. The
+// declared type is only a claim: the content is sniffed too, so a PDF or an
+// image sent as text/plain is refused.
+func uploadText(b []byte, declared string) (string, error) {
+	mt := ""
+	if declared != "" {
+		var err error
+		if mt, _, err = mime.ParseMediaType(declared); err != nil {
+			mt = strings.ToLower(strings.TrimSpace(declared))
+		}
+	}
+	if !uploadTypes[mt] {
+		return "", advising.Errorf(advising.CodeUnsupportedMedia, "uploads must be text/plain or text/markdown, not %s", mt)
+	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark is not content
+	if sniffed := http.DetectContentType(b); !strings.HasPrefix(sniffed, "text/") || hasBinaryBytes(b) {
+		return "", advising.Errorf(advising.CodeUnsupportedMedia, "the uploaded file is not plain text")
+	}
+	if !utf8.Valid(b) {
+		return "", advising.Invalid(advising.FieldError{Field: "file", Message: "must be UTF-8 text"})
+	}
+	return string(b), nil
+}
+
+// hasBinaryBytes reports whether b holds a byte that never appears in text:
+// the control bytes the WHATWG sniffing standard calls binary (NUL and the
+// rest, but not tab, line feed, form feed, carriage return or escape).
+func hasBinaryBytes(b []byte) bool {
+	for _, c := range b {
+		if c <= 0x08 || c == 0x0B || (c >= 0x0E && c <= 0x1A) || (c >= 0x1C && c <= 0x1F) || c == 0x7F {
+			return true
+		}
+	}
+	return false
 }

@@ -216,3 +216,132 @@ func (s *Store) RefreshEvidence(ctx context.Context, caseID string, now time.Tim
 	}
 	return nil
 }
+
+// CaseAccess is what the visibility rules need to know about an applicant's
+// case: its ID and its advisor, if any.
+type CaseAccess struct {
+	CaseID    string
+	AdvisorID *string
+}
+
+// CaseAccessByApplicant returns the case ID and advisor of an applicant's
+// case, or not-found when there is no such applicant (only applicants have a
+// case).
+func (s *Store) CaseAccessByApplicant(ctx context.Context, applicantID string) (CaseAccess, error) {
+	var ca CaseAccess
+	err := s.db.WithContext(ctx).Raw("SELECT id, advisor_id FROM cases WHERE applicant_id = ?", applicantID).
+		Row().Scan(&ca.CaseID, &ca.AdvisorID)
+	if err != nil {
+		return CaseAccess{}, mapSQLErr(err, "applicant")
+	}
+	return ca, nil
+}
+
+// TouchCase bumps a case's version and updated_at, for changes that live
+// outside the cases row but change what the case shows (its profile).
+func (s *Store) TouchCase(ctx context.Context, caseID string, now time.Time) error {
+	res := s.w.WithContext(ctx).Table("cases").Where("id = ?", caseID).
+		Updates(map[string]any{"updated_at": now, "version": gorm.Expr("version + 1")})
+	if res.Error != nil {
+		return mapErr(res.Error, "touch case")
+	}
+	if res.RowsAffected == 0 {
+		return advising.Errorf(advising.CodeNotFound, "case not found")
+	}
+	return nil
+}
+
+// CountWorkSamples returns how many work samples an applicant holds. Inside a
+// transaction it sees the transaction's own writes.
+func (s *Store) CountWorkSamples(ctx context.Context, applicantID string) (int, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&workSampleRow{}).Where("applicant_id = ?", applicantID).Count(&n).Error; err != nil {
+		return 0, mapErr(err, "count work samples")
+	}
+	return int(n), nil
+}
+
+// CreateWorkSample inserts w, giving it an ID, and returns it as stored.
+func (s *Store) CreateWorkSample(ctx context.Context, w advising.WorkSample) (advising.WorkSample, error) {
+	w.ID = NewID()
+	row := newWorkSampleRow(w)
+	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
+		return advising.WorkSample{}, mapErr(err, "insert work sample")
+	}
+	return row.workSample(), nil
+}
+
+// UpdateWorkSample writes w's title, description, classification, override
+// and updated_at over the stored sample. A missing sample is not-found.
+func (s *Store) UpdateWorkSample(ctx context.Context, w advising.WorkSample) error {
+	row := newWorkSampleRow(w)
+	res := s.w.WithContext(ctx).Model(&workSampleRow{}).Where("id = ?", w.ID).
+		Select("title", "description", "label", "deliverable_type", "indicators_tm", "indicators_em", "rationale",
+			"classifier_version", "override_label", "override_reason", "override_by", "override_at", "updated_at").
+		Updates(&row)
+	if res.Error != nil {
+		return mapErr(res.Error, "update work sample")
+	}
+	if res.RowsAffected == 0 {
+		return advising.Errorf(advising.CodeNotFound, "work sample not found")
+	}
+	return nil
+}
+
+// SetClassification replaces only a sample's automatic classification; its
+// text, override and updated_at stay as they are.
+func (s *Store) SetClassification(ctx context.Context, id string, c advising.Classification) error {
+	row := newWorkSampleRow(advising.WorkSample{ID: id, Classification: c})
+	res := s.w.WithContext(ctx).Model(&workSampleRow{}).Where("id = ?", id).
+		Select("label", "deliverable_type", "indicators_tm", "indicators_em", "rationale", "classifier_version").
+		Updates(&row)
+	if res.Error != nil {
+		return mapErr(res.Error, "update classification")
+	}
+	if res.RowsAffected == 0 {
+		return advising.Errorf(advising.CodeNotFound, "work sample not found")
+	}
+	return nil
+}
+
+// DeleteWorkSample removes a work sample. A missing sample is not-found.
+func (s *Store) DeleteWorkSample(ctx context.Context, id string) error {
+	res := s.w.WithContext(ctx).Where("id = ?", id).Delete(&workSampleRow{})
+	if res.Error != nil {
+		return mapErr(res.Error, "delete work sample")
+	}
+	if res.RowsAffected == 0 {
+		return advising.Errorf(advising.CodeNotFound, "work sample not found")
+	}
+	return nil
+}
+
+// ListWorkSamples returns up to limit work samples of every applicant with
+// an ID greater than after, in ID order: a keyset walk over all samples.
+func (s *Store) ListWorkSamples(ctx context.Context, after string, limit int) ([]advising.WorkSample, error) {
+	var rows []workSampleRow
+	q := s.db.WithContext(ctx).Order("id").Limit(limit)
+	if after != "" {
+		q = q.Where("id > ?", after)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, mapErr(err, "list work samples")
+	}
+	out := make([]advising.WorkSample, len(rows))
+	for i, r := range rows {
+		out[i] = r.workSample()
+	}
+	return out, nil
+}
+
+// CaseEvidence returns a case's evidence counters and its version, or
+// not-found.
+func (s *Store) CaseEvidence(ctx context.Context, caseID string) (advising.Evidence, int, error) {
+	var row caseRow
+	if err := s.db.WithContext(ctx).Select("ws_total", "ws_tm", "ws_em", "ws_hybrid", "ws_insufficient", "version").
+		Where("id = ?", caseID).Take(&row).Error; err != nil {
+		return advising.Evidence{}, 0, mapErr(err, "case")
+	}
+	return advising.Evidence{WorkSamples: row.WsTotal, TechnologyManagement: row.WsTm, EngineeringManagement: row.WsEm,
+		Hybrid: row.WsHybrid, InsufficientEvidence: row.WsInsufficient}, row.Version, nil
+}

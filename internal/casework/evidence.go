@@ -1,0 +1,441 @@
+package casework
+
+import (
+	"context"
+	"strings"
+
+	"advising/internal/advising"
+	"advising/internal/classify"
+	"advising/internal/store"
+)
+
+// errApplicantNotFound and errWorkSampleNotFound are the one answer for a
+// record that does not exist and for one the caller may not see, so nobody
+// learns that another applicant's data exists.
+var (
+	errApplicantNotFound  = advising.Errorf(advising.CodeNotFound, "applicant not found")
+	errWorkSampleNotFound = advising.Errorf(advising.CodeNotFound, "work sample not found")
+)
+
+// seeApplicant is the visibility rule of every evidence use case: an
+// applicant sees only themselves, an advisor only applicants whose case is
+// assigned to them, an admin everyone. Anything else, including an applicant
+// that does not exist, is not-found. It returns the applicant's case.
+func seeApplicant(ctx context.Context, st *store.Store, a advising.Actor, applicantID string) (store.CaseAccess, error) {
+	if a.Role == advising.RoleApplicant && a.UserID != applicantID {
+		return store.CaseAccess{}, errApplicantNotFound
+	}
+	ca, err := st.CaseAccessByApplicant(ctx, applicantID)
+	if err != nil {
+		if advising.ErrorCode(err) == advising.CodeNotFound {
+			return store.CaseAccess{}, errApplicantNotFound
+		}
+		return store.CaseAccess{}, err
+	}
+	switch a.Role {
+	case advising.RoleAdmin, advising.RoleApplicant:
+		return ca, nil
+	case advising.RoleAdvisor:
+		if ca.AdvisorID != nil && *ca.AdvisorID == a.UserID {
+			return ca, nil
+		}
+	}
+	return store.CaseAccess{}, errApplicantNotFound
+}
+
+// ownEvidence is the rule for changing evidence: only the applicant may
+// edit their own profile and work samples. Staff are refused outright
+// (CodeForbidden, which the route guard also gives); another applicant's
+// records are not-found.
+func ownEvidence(ctx context.Context, st *store.Store, a advising.Actor, applicantID string) (store.CaseAccess, error) {
+	if a.Role != advising.RoleApplicant {
+		return store.CaseAccess{}, advising.Errorf(advising.CodeForbidden, "only the applicant may change their own evidence")
+	}
+	return seeApplicant(ctx, st, a, applicantID)
+}
+
+// reviewEvidence is the rule for overriding labels: the advisor assigned to
+// the case or an admin. Applicants are refused (CodeForbidden); an advisor
+// outside the case gets not-found.
+func reviewEvidence(ctx context.Context, st *store.Store, a advising.Actor, applicantID string) (store.CaseAccess, error) {
+	if a.Role != advising.RoleAdvisor && a.Role != advising.RoleAdmin {
+		return store.CaseAccess{}, advising.Errorf(advising.CodeForbidden, "only the case's advisor or an admin may override a label")
+	}
+	return seeApplicant(ctx, st, a, applicantID)
+}
+
+// sampleFor loads a work sample and applies rule to its applicant; a sample
+// the caller may not see is not-found exactly like a missing one.
+func sampleFor(ctx context.Context, st *store.Store, a advising.Actor, id string,
+	rule func(context.Context, *store.Store, advising.Actor, string) (store.CaseAccess, error)) (advising.WorkSample, error) {
+	if a.Role == "" {
+		return advising.WorkSample{}, errWorkSampleNotFound
+	}
+	w, err := st.WorkSampleByID(ctx, id)
+	if err != nil {
+		if advising.ErrorCode(err) == advising.CodeNotFound {
+			return advising.WorkSample{}, errWorkSampleNotFound
+		}
+		return advising.WorkSample{}, err
+	}
+	if _, err := rule(ctx, st, a, w.ApplicantID); err != nil {
+		if advising.ErrorCode(err) == advising.CodeNotFound {
+			return advising.WorkSample{}, errWorkSampleNotFound
+		}
+		return advising.WorkSample{}, err
+	}
+	return w, nil
+}
+
+// Applicant is an applicant as the evidence endpoints show them.
+type Applicant struct {
+	ID       string
+	Email    string
+	FullName string
+	CaseID   string
+	Profile  advising.Profile
+}
+
+// Applicant returns an applicant with their profile to the applicant, their
+// assigned advisor or an admin; anyone else gets CodeNotFound.
+func (s *Service) Applicant(ctx context.Context, a advising.Actor, applicantID string) (Applicant, error) {
+	ca, err := seeApplicant(ctx, s.st, a, applicantID)
+	if err != nil {
+		return Applicant{}, err
+	}
+	u, err := s.st.UserByID(ctx, applicantID)
+	if err != nil {
+		return Applicant{}, err
+	}
+	p, err := s.st.ProfileByApplicant(ctx, applicantID)
+	if err != nil {
+		return Applicant{}, err
+	}
+	return Applicant{ID: u.ID, Email: u.Email, FullName: u.FullName, CaseID: ca.CaseID, Profile: p}, nil
+}
+
+// Profile returns an applicant's profile to the applicant, their assigned
+// advisor or an admin; anyone else gets CodeNotFound.
+func (s *Service) Profile(ctx context.Context, a advising.Actor, applicantID string) (advising.Profile, error) {
+	if _, err := seeApplicant(ctx, s.st, a, applicantID); err != nil {
+		return advising.Profile{}, err
+	}
+	return s.st.ProfileByApplicant(ctx, applicantID)
+}
+
+// ReplaceProfile stores p as the applicant's whole profile (omitted fields
+// are cleared) and bumps the case's version, as flags depend on the profile.
+// Only the applicant may call it: staff get CodeForbidden, other applicants
+// CodeNotFound; a rule broken is CodeInvalid.
+func (s *Service) ReplaceProfile(ctx context.Context, a advising.Actor, applicantID string, p advising.Profile) (advising.Profile, error) {
+	if err := p.Check(); err != nil {
+		return advising.Profile{}, err
+	}
+	if p.Responsibilities == nil {
+		p.Responsibilities = []string{}
+	}
+	now := s.clock()
+	p.UpdatedAt = now
+	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		ca, err := ownEvidence(ctx, tx, a, applicantID)
+		if err != nil {
+			return err
+		}
+		if err := tx.ReplaceProfile(ctx, applicantID, p); err != nil {
+			return err
+		}
+		if err := tx.TouchCase(ctx, ca.CaseID, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, now, "profile.updated", "profile", applicantID, ca.CaseID)
+	})
+	if err != nil {
+		return advising.Profile{}, err
+	}
+	return p, nil
+}
+
+// Work-sample sources.
+const (
+	SourceText   = "text"
+	SourceUpload = "upload"
+)
+
+// NewWorkSample is what an applicant submits. Filename is set for an upload
+// (its content is the description) and nil for text typed in.
+type NewWorkSample struct {
+	Title       string
+	Description string
+	Filename    *string
+}
+
+// classification runs the classifier over a sample's text.
+func classification(title, description string) advising.Classification {
+	r := classify.Classify(title, description)
+	return advising.Classification{Label: advising.Label(r.Label), DeliverableType: string(r.DeliverableType),
+		TechnologyManagement: nonNil(r.Indicators.TechnologyManagement), EngineeringManagement: nonNil(r.Indicators.EngineeringManagement),
+		Rationale: r.Rationale, Version: r.Version}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// SubmitWorkSample adds a work sample for the applicant, classified at
+// once, and refreshes the case's evidence counts. Only the applicant may call
+// it (staff: CodeForbidden; another applicant: CodeNotFound). A blank or too
+// long title or description, or a 21st sample, is CodeInvalid.
+func (s *Service) SubmitWorkSample(ctx context.Context, a advising.Actor, applicantID string, in NewWorkSample) (advising.WorkSample, error) {
+	in.Title = strings.TrimSpace(in.Title)
+	descField := "description"
+	source := SourceText
+	if in.Filename != nil {
+		descField, source = "file", SourceUpload
+		name := advising.SafeFilename(*in.Filename)
+		in.Filename = &name
+	}
+	if err := advising.CheckWorkSampleText(in.Title, in.Description, descField); err != nil {
+		return advising.WorkSample{}, err
+	}
+	c := classification(in.Title, in.Description)
+	now := s.clock()
+	var w advising.WorkSample
+	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		ca, err := ownEvidence(ctx, tx, a, applicantID)
+		if err != nil {
+			return err
+		}
+		// Counted inside the write transaction: SQLite transactions are
+		// immediate, so concurrent submissions queue and cannot pass the cap.
+		n, err := tx.CountWorkSamples(ctx, applicantID)
+		if err != nil {
+			return err
+		}
+		if n >= advising.MaxWorkSamples {
+			return advising.Errorf(advising.CodeInvalid, "an applicant may hold at most %d work samples; delete one first", advising.MaxWorkSamples)
+		}
+		w, err = tx.CreateWorkSample(ctx, advising.WorkSample{ApplicantID: applicantID, CaseID: ca.CaseID, Title: in.Title,
+			Description: in.Description, Source: source, Filename: in.Filename, Classification: c, CreatedAt: now, UpdatedAt: now})
+		if err != nil {
+			return err
+		}
+		if err := tx.RefreshEvidence(ctx, ca.CaseID, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, now, "work_sample.created", "work_sample", w.ID, ca.CaseID)
+	})
+	if err != nil {
+		return advising.WorkSample{}, err
+	}
+	return w, nil
+}
+
+type workSampleCursor struct {
+	ID string `json:"id"`
+}
+
+// WorkSamples lists an applicant's work samples, oldest first, to the
+// applicant, their assigned advisor or an admin (others: CodeNotFound). An
+// applicant holds at most 20, so the list is paged in memory.
+func (s *Service) WorkSamples(ctx context.Context, a advising.Actor, applicantID, cursor string, limit int) (Page[advising.WorkSample], error) {
+	limit, err := checkLimit(limit)
+	if err != nil {
+		return Page[advising.WorkSample]{}, err
+	}
+	var cur workSampleCursor
+	if err := decodeCursor(cursor, &cur); err != nil {
+		return Page[advising.WorkSample]{}, err
+	}
+	if _, err := seeApplicant(ctx, s.st, a, applicantID); err != nil {
+		return Page[advising.WorkSample]{}, err
+	}
+	all, err := s.st.WorkSamplesByApplicant(ctx, applicantID)
+	if err != nil {
+		return Page[advising.WorkSample]{}, err
+	}
+	rows := make([]advising.WorkSample, 0, len(all))
+	for _, w := range all {
+		if w.ID > cur.ID {
+			rows = append(rows, w)
+		}
+	}
+	return paginate(rows, limit, func(w advising.WorkSample) any { return workSampleCursor{ID: w.ID} }), nil
+}
+
+// WorkSample returns one work sample to its applicant, their assigned
+// advisor or an admin; anyone else gets CodeNotFound.
+func (s *Service) WorkSample(ctx context.Context, a advising.Actor, id string) (advising.WorkSample, error) {
+	return sampleFor(ctx, s.st, a, id, seeApplicant)
+}
+
+// ReviseWorkSample replaces a sample's title and description, classifies it
+// again and removes any override, since the advisor judged other text. Only
+// the applicant may call it (staff: CodeForbidden; others: CodeNotFound).
+func (s *Service) ReviseWorkSample(ctx context.Context, a advising.Actor, id, title, description string) (advising.WorkSample, error) {
+	title = strings.TrimSpace(title)
+	if err := advising.CheckWorkSampleText(title, description, "description"); err != nil {
+		return advising.WorkSample{}, err
+	}
+	c := classification(title, description)
+	now := s.clock()
+	var w advising.WorkSample
+	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if w, err = sampleFor(ctx, tx, a, id, ownEvidence); err != nil {
+			return err
+		}
+		w.Title, w.Description, w.Classification, w.Override, w.UpdatedAt = title, description, c, nil, now
+		if err := tx.UpdateWorkSample(ctx, w); err != nil {
+			return err
+		}
+		if err := tx.RefreshEvidence(ctx, w.CaseID, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, now, "work_sample.updated", "work_sample", w.ID, w.CaseID)
+	})
+	if err != nil {
+		return advising.WorkSample{}, err
+	}
+	return w, nil
+}
+
+// DeleteWorkSample removes a work sample and refreshes the case's evidence
+// counts. Only the applicant may call it (staff: CodeForbidden; others:
+// CodeNotFound).
+func (s *Service) DeleteWorkSample(ctx context.Context, a advising.Actor, id string) error {
+	now := s.clock()
+	return s.st.Tx(ctx, func(tx *store.Store) error {
+		w, err := sampleFor(ctx, tx, a, id, ownEvidence)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteWorkSample(ctx, w.ID); err != nil {
+			return err
+		}
+		if err := tx.RefreshEvidence(ctx, w.CaseID, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, now, "work_sample.deleted", "work_sample", w.ID, w.CaseID)
+	})
+}
+
+// OverrideLabel sets the effective label of a work sample, with a reason,
+// beside the automatic label. The case's advisor or an admin may call it
+// (applicants: CodeForbidden; other advisors: CodeNotFound). An unknown
+// label or a blank or too long reason is CodeInvalid.
+func (s *Service) OverrideLabel(ctx context.Context, a advising.Actor, id string, label advising.Label, reason string) (advising.WorkSample, error) {
+	var v advising.Validator
+	v.Check(label.Valid(), "label", "must be one of: technology_management, engineering_management, hybrid, insufficient_evidence")
+	v.Check(strings.TrimSpace(reason) != "", "reason", "must not be blank")
+	v.Check(len([]rune(reason)) <= advising.MaxOverrideReasonLen, "reason", "must be at most 2000 characters")
+	if err := v.Err(); err != nil {
+		return advising.WorkSample{}, err
+	}
+	now := s.clock()
+	var w advising.WorkSample
+	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if w, err = sampleFor(ctx, tx, a, id, reviewEvidence); err != nil {
+			return err
+		}
+		w.Override = &advising.Override{Label: label, Reason: reason, By: a.UserID, At: now}
+		w.UpdatedAt = now
+		if err := tx.UpdateWorkSample(ctx, w); err != nil {
+			return err
+		}
+		if err := tx.RefreshEvidence(ctx, w.CaseID, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, now, "work_sample.override_set", "work_sample", w.ID, w.CaseID)
+	})
+	if err != nil {
+		return advising.WorkSample{}, err
+	}
+	return w, nil
+}
+
+// RemoveOverride removes a work sample's override so the automatic label is
+// effective again. Removing an override that is not there succeeds and
+// changes (and audits) nothing. Callers as for OverrideLabel.
+func (s *Service) RemoveOverride(ctx context.Context, a advising.Actor, id string) error {
+	now := s.clock()
+	return s.st.Tx(ctx, func(tx *store.Store) error {
+		w, err := sampleFor(ctx, tx, a, id, reviewEvidence)
+		if err != nil || w.Override == nil {
+			return err
+		}
+		w.Override, w.UpdatedAt = nil, now
+		if err := tx.UpdateWorkSample(ctx, w); err != nil {
+			return err
+		}
+		if err := tx.RefreshEvidence(ctx, w.CaseID, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, now, "work_sample.override_removed", "work_sample", w.ID, w.CaseID)
+	})
+}
+
+// ReclassifyResult reports a reclassification run.
+type ReclassifyResult struct {
+	ClassifierVersion string
+	Samples           int // samples classified
+	Changed           int // samples whose automatic label changed
+}
+
+// reclassifyBatch is how many samples one reclassification step reads.
+const reclassifyBatch = 200
+
+// Reclassify runs the current classifier over every stored work sample and
+// stores the new classifications; overrides are kept and still win. Cases
+// whose labels changed get fresh evidence counts. It writes one audit event.
+// An admin may call it, and so may the system itself (the zero Actor, used
+// by the command line); anyone else gets CodeForbidden.
+func (s *Service) Reclassify(ctx context.Context, a advising.Actor) (ReclassifyResult, error) {
+	if !a.IsAdmin() && a != (advising.Actor{}) {
+		return ReclassifyResult{}, advising.Errorf(advising.CodeForbidden, "only an admin may reclassify work samples")
+	}
+	res := ReclassifyResult{ClassifierVersion: classify.Version}
+	now := s.clock()
+	// One transaction, so the counts, the samples and the audit event agree.
+	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		res.Samples, res.Changed = 0, 0
+		changedCases := map[string]bool{}
+		after := ""
+		for {
+			batch, err := tx.ListWorkSamples(ctx, after, reclassifyBatch)
+			if err != nil {
+				return err
+			}
+			for _, w := range batch {
+				res.Samples++
+				c := classification(w.Title, w.Description)
+				if c.Label != w.Classification.Label {
+					res.Changed++
+					if w.Override == nil { // an override keeps the effective label
+						changedCases[w.CaseID] = true
+					}
+				}
+				if err := tx.SetClassification(ctx, w.ID, c); err != nil {
+					return err
+				}
+			}
+			if len(batch) < reclassifyBatch {
+				break
+			}
+			after = batch[len(batch)-1].ID
+		}
+		for caseID := range changedCases {
+			if err := tx.RefreshEvidence(ctx, caseID, now); err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, a, now, "work_samples.reclassified", "classifier", classify.Version, "")
+	})
+	if err != nil {
+		return ReclassifyResult{}, err
+	}
+	return res, nil
+}
