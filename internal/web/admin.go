@@ -62,7 +62,7 @@ func (s *site) handleAdvisorCreate(c echo.Context) error {
 		if advising.ErrorCode(err) == advising.CodeConflict {
 			err = advising.Invalid(advising.FieldError{Field: "email", Message: "already has an account"})
 		}
-		if !f.fail(err, nil) {
+		if !f.fail(err) {
 			return err
 		}
 		return s.showAdvisors(c, statusFor(err), f)

@@ -52,7 +52,7 @@ func (s *site) handleSignIn(c echo.Context) error {
 		sess, err = s.cw.Login(c.Request().Context(), f.Values["email"], password)
 	}
 	if err != nil {
-		if !f.fail(err, nil) {
+		if !f.fail(err) {
 			return err
 		}
 		return s.render(c, statusFor(err), "signin", "Sign in", signInData{Form: f, Next: next})
@@ -98,7 +98,7 @@ func (s *site) handleRegister(c echo.Context) error {
 		if advising.ErrorCode(err) == advising.CodeConflict {
 			err = advising.Invalid(advising.FieldError{Field: "email", Message: "already has an account; sign in instead"})
 		}
-		if !f.fail(err, nil) {
+		if !f.fail(err) {
 			return err
 		}
 		return s.render(c, statusFor(err), "register", "Create your account", f)

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -103,12 +105,11 @@ func (f *form) Err(name string) string {
 // HasErrors reports whether any problem was recorded.
 func (f *form) HasErrors() bool { return f != nil && (len(f.Errors) > 0 || f.Summary != "") }
 
-// fail records err on the form: field problems go next to their fields
-// (under the form's own names via rename), anything else into the summary.
-// It reports whether err was a problem the user can correct (invalid,
-// conflict, rate limited, too large, wrong type); other errors are left for
-// the error page.
-func (f *form) fail(err error, rename map[string]string) bool {
+// fail records err on the form: field problems go next to their fields,
+// anything else into the summary. It reports whether err is a problem the
+// person can correct (invalid, conflict, rate limited, too large, wrong
+// file type, refused sign-in); other errors are left for the error page.
+func (f *form) fail(err error) bool {
 	var ae *advising.Error
 	if !errors.As(err, &ae) {
 		return false
@@ -120,10 +121,7 @@ func (f *form) fail(err error, rename map[string]string) bool {
 		return false
 	}
 	for _, fe := range ae.Fields {
-		name := fe.Field
-		if r, ok := rename[name]; ok {
-			name = r
-		}
+		name := indexed.ReplaceAllString(fe.Field, "") // responsibilities[2] is the responsibilities box
 		if _, seen := f.Errors[name]; !seen {
 			f.Errors[name] = fieldSentence(fe)
 		}
@@ -161,11 +159,33 @@ func sentence(s string) string {
 // fieldSentence turns {field: "full_name", message: "is required"} into
 // "Full name is required."
 func fieldSentence(fe advising.FieldError) string {
-	name := fe.Field
-	if i := strings.LastIndexAny(name, ".]"); i >= 0 && i+1 < len(name) {
-		name = name[i+1:]
+	return sentence(fieldLabel(fe.Field) + " " + fe.Message)
+}
+
+// fieldNames are the words for fields whose JSON name reads badly.
+var fieldNames = map[string]string{
+	"years_experience":  "Years of experience",
+	"file":              "The file",
+	"q":                 "The search",
+	"next_follow_up_at": "The follow-up date",
+}
+
+// fieldLabel names a field in words: responsibilities[2] is "Responsibilities,
+// line 3"; self_assessment.communication is "Communication".
+var indexed = regexp.MustCompile(`\[([0-9]+)\]$`)
+
+func fieldLabel(field string) string {
+	if m := indexed.FindStringSubmatchIndex(field); m != nil {
+		n, _ := strconv.Atoi(field[m[2]:m[3]])
+		return fieldLabel(field[:m[0]]) + ", line " + strconv.Itoa(n+1)
 	}
-	return sentence(humanize(name) + " " + fe.Message)
+	if i := strings.LastIndex(field, "."); i >= 0 {
+		field = field[i+1:]
+	}
+	if w, ok := fieldNames[field]; ok {
+		return w
+	}
+	return humanize(field)
 }
 
 // humanize turns a snake_case value into words: "health_technology" is
@@ -213,6 +233,7 @@ var funcs = template.FuncMap{
 	"nextStatuses":    nextStatuses,
 	"stringsContains": func(list []string, s string) bool { return contains(list, s) },
 	"dict":            dict,
+	"selfAssessed":    func() []struct{ Name, Label string } { return selfAssessed },
 }
 
 func derefString(s *string) string {

@@ -38,12 +38,18 @@ func (s *site) routes(e *echo.Echo) {
 	open(get, "/register", s.handleRegisterForm)
 	open(post, "/register", s.handleRegister)
 
+	// Applicants.
+	guarded(get, "/portal", s.handlePortal, applicant)
+	guarded(get, "/portal/profile", s.handleProfileForm, applicant)
+	guarded(post, "/portal/profile", s.handleProfileSave, applicant)
+	guarded(post, "/portal/work-samples", s.handleSampleCreate, applicant)
+	guarded(post, "/portal/work-samples/:sampleID/delete", s.handleSampleDelete, applicant)
+
 	// Admin.
 	guarded(get, "/admin/advisors", s.handleAdvisors, admin)
 	guarded(post, "/admin/advisors", s.handleAdvisorCreate, admin)
 	guarded(post, "/admin/advisors/:userID/disable", s.handleAdvisorDisable(true), admin)
 	guarded(post, "/admin/advisors/:userID/enable", s.handleAdvisorDisable(false), admin)
 
-	_ = applicant
 	_ = advisor
 }
