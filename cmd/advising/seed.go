@@ -85,7 +85,7 @@ func loadOffice(ctx context.Context, cw *casework.Service, o seeds.Office) error
 			return fmt.Errorf("applicant %s: %w", p.Email, err)
 		}
 	}
-	return nil
+	return loadCasework(ctx, cw, o, admin, advisors)
 }
 
 // seedProfile is the profile API's JSON shape, as seeds/ writes it.
@@ -171,4 +171,99 @@ func loadEvidence(ctx context.Context, cw *casework.Service, me, admin advising.
 		}
 	}
 	return nil
+}
+
+// loadCasework gives each demo case its advisor, walks it along legal
+// transitions to its status (recording its recommendation on the way from
+// under_review), dates the status, and adds its follow-up and notes.
+func loadCasework(ctx context.Context, cw *casework.Service, o seeds.Office, admin advising.Actor, advisors map[string]advising.User) error {
+	now := time.Now().UTC()
+	for _, p := range o.Applicants {
+		if err := loadCase(ctx, cw, p, admin, advisors, now); err != nil {
+			return fmt.Errorf("case of %s: %w", p.Email, err)
+		}
+	}
+	return nil
+}
+
+func loadCase(ctx context.Context, cw *casework.Service, p seeds.Applicant, admin advising.Actor, advisors map[string]advising.User, now time.Time) error {
+	page, err := cw.ListCases(ctx, admin, casework.CaseQuery{Q: p.Email, Limit: casework.MaxLimit})
+	if err != nil {
+		return err
+	}
+	caseID := ""
+	for _, c := range page.Items {
+		if c.Applicant.Email == advising.NormalizeEmail(p.Email) {
+			caseID = c.ID
+		}
+	}
+	if caseID == "" {
+		return fmt.Errorf("no case found")
+	}
+	actor := admin
+	if p.Advisor != "" {
+		adv, ok := advisors[p.Advisor]
+		if !ok {
+			return fmt.Errorf("advisor %s is not in the demo office", p.Advisor)
+		}
+		if _, err := cw.AssignCase(ctx, admin, caseID, &adv.ID); err != nil {
+			return fmt.Errorf("assign: %w", err)
+		}
+		actor = advising.Actor{UserID: adv.ID, Role: advising.RoleAdvisor, FullName: adv.FullName}
+	}
+	steps, err := statusPath(advising.Status(p.Status), p.Recommendation != nil)
+	if err != nil {
+		return err
+	}
+	for _, to := range steps {
+		if to == advising.StatusRecommended {
+			_, err = cw.Recommend(ctx, actor, caseID, advising.Pathway(p.Recommendation.Pathway), p.Recommendation.Rationale)
+		} else {
+			_, err = cw.UpdateCase(ctx, actor, caseID, casework.CaseUpdate{Status: &to}, nil)
+		}
+		if err != nil {
+			return fmt.Errorf("move to %s: %w", to, err)
+		}
+	}
+	if p.StatusDaysAgo > 0 {
+		if err := cw.BackdateCaseStatus(ctx, admin, caseID, now.AddDate(0, 0, -p.StatusDaysAgo)); err != nil {
+			return fmt.Errorf("date status: %w", err)
+		}
+	}
+	if p.FollowUpInDays != nil {
+		at := now.AddDate(0, 0, *p.FollowUpInDays)
+		if _, err := cw.UpdateCase(ctx, actor, caseID, casework.CaseUpdate{SetFollowUp: true, NextFollowUpAt: &at}, nil); err != nil {
+			return fmt.Errorf("follow-up: %w", err)
+		}
+	}
+	for _, n := range p.Notes {
+		if _, err := cw.AddNote(ctx, actor, caseID, casework.NewNote{Body: n.Body, Visibility: advising.Visibility(n.Visibility)}); err != nil {
+			return fmt.Errorf("note: %w", err)
+		}
+	}
+	return nil
+}
+
+// statusPath lists the legal moves from new to status. A recommended case,
+// and a closed one with a recommendation, pass through under_review and
+// the recommendation.
+func statusPath(status advising.Status, recommended bool) ([]advising.Status, error) {
+	ec, ur, rec, closed := advising.StatusEvidenceCollection, advising.StatusUnderReview, advising.StatusRecommended, advising.StatusClosed
+	switch {
+	case status == "" || status == advising.StatusNew:
+		return nil, nil
+	case status == ec:
+		return []advising.Status{ec}, nil
+	case status == ur:
+		return []advising.Status{ec, ur}, nil
+	case status == rec && recommended:
+		return []advising.Status{ec, ur, rec}, nil
+	case status == rec:
+		return nil, fmt.Errorf("status recommended needs a recommendation")
+	case status == closed && recommended:
+		return []advising.Status{ec, ur, rec, closed}, nil
+	case status == closed:
+		return []advising.Status{closed}, nil
+	}
+	return nil, fmt.Errorf("unknown status %q", status)
 }

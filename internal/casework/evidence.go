@@ -111,7 +111,7 @@ func (s *Service) Applicant(ctx context.Context, a advising.Actor, applicantID s
 	if err != nil {
 		return Applicant{}, err
 	}
-	return Applicant{ID: u.ID, Email: u.Email, FullName: u.FullName, CaseID: ca.CaseID, Profile: p}, nil
+	return Applicant{ID: u.ID, Email: u.Email, FullName: u.FullName, CaseID: ca.ID, Profile: p}, nil
 }
 
 // Profile returns an applicant's profile to the applicant, their assigned
@@ -134,20 +134,20 @@ func (s *Service) ReplaceProfile(ctx context.Context, a advising.Actor, applican
 	if p.Responsibilities == nil {
 		p.Responsibilities = []string{}
 	}
-	now := s.clock()
-	p.UpdatedAt = now
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		now := s.clock() // inside the write lock: case times follow commit order
 		ca, err := ownEvidence(ctx, tx, a, applicantID)
 		if err != nil {
 			return err
 		}
+		p.UpdatedAt = now
 		if err := tx.ReplaceProfile(ctx, applicantID, p); err != nil {
 			return err
 		}
-		if err := tx.TouchCase(ctx, ca.CaseID, now); err != nil {
+		if err := tx.TouchCase(ctx, ca.ID, now); err != nil {
 			return err
 		}
-		return audit(ctx, tx, a, now, "profile.updated", "profile", applicantID, ca.CaseID)
+		return audit(ctx, tx, a, now, "profile.updated", "profile", applicantID, ca.ID)
 	})
 	if err != nil {
 		return advising.Profile{}, err
@@ -201,9 +201,9 @@ func (s *Service) SubmitWorkSample(ctx context.Context, a advising.Actor, applic
 		return advising.WorkSample{}, err
 	}
 	c := classification(in.Title, in.Description)
-	now := s.clock()
 	var w advising.WorkSample
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		now := s.clock() // inside the write lock: case times follow commit order
 		ca, err := ownEvidence(ctx, tx, a, applicantID)
 		if err != nil {
 			return err
@@ -217,15 +217,15 @@ func (s *Service) SubmitWorkSample(ctx context.Context, a advising.Actor, applic
 		if n >= advising.MaxWorkSamples {
 			return advising.Errorf(advising.CodeInvalid, "an applicant may hold at most %d work samples; delete one first", advising.MaxWorkSamples)
 		}
-		w, err = tx.CreateWorkSample(ctx, advising.WorkSample{ApplicantID: applicantID, CaseID: ca.CaseID, Title: in.Title,
+		w, err = tx.CreateWorkSample(ctx, advising.WorkSample{ApplicantID: applicantID, CaseID: ca.ID, Title: in.Title,
 			Description: in.Description, Source: source, Filename: in.Filename, Classification: c, CreatedAt: now, UpdatedAt: now})
 		if err != nil {
 			return err
 		}
-		if err := tx.RefreshEvidence(ctx, ca.CaseID, now); err != nil {
+		if err := tx.RefreshEvidence(ctx, ca.ID, now); err != nil {
 			return err
 		}
-		return audit(ctx, tx, a, now, "work_sample.created", "work_sample", w.ID, ca.CaseID)
+		return audit(ctx, tx, a, now, "work_sample.created", "work_sample", w.ID, ca.ID)
 	})
 	if err != nil {
 		return advising.WorkSample{}, err
@@ -280,9 +280,9 @@ func (s *Service) ReviseWorkSample(ctx context.Context, a advising.Actor, id, ti
 		return advising.WorkSample{}, err
 	}
 	c := classification(title, description)
-	now := s.clock()
 	var w advising.WorkSample
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		now := s.clock() // inside the write lock: case times follow commit order
 		var err error
 		if w, err = sampleFor(ctx, tx, a, id, ownEvidence); err != nil {
 			return err
@@ -306,8 +306,8 @@ func (s *Service) ReviseWorkSample(ctx context.Context, a advising.Actor, id, ti
 // counts. Only the applicant may call it (staff: CodeForbidden; others:
 // CodeNotFound).
 func (s *Service) DeleteWorkSample(ctx context.Context, a advising.Actor, id string) error {
-	now := s.clock()
 	return s.st.Tx(ctx, func(tx *store.Store) error {
+		now := s.clock() // inside the write lock: case times follow commit order
 		w, err := sampleFor(ctx, tx, a, id, ownEvidence)
 		if err != nil {
 			return err
@@ -334,9 +334,9 @@ func (s *Service) OverrideLabel(ctx context.Context, a advising.Actor, id string
 	if err := v.Err(); err != nil {
 		return advising.WorkSample{}, err
 	}
-	now := s.clock()
 	var w advising.WorkSample
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		now := s.clock() // inside the write lock: case times follow commit order
 		var err error
 		if w, err = sampleFor(ctx, tx, a, id, reviewEvidence); err != nil {
 			return err
@@ -361,8 +361,8 @@ func (s *Service) OverrideLabel(ctx context.Context, a advising.Actor, id string
 // effective again. Removing an override that is not there succeeds and
 // changes (and audits) nothing. Callers as for OverrideLabel.
 func (s *Service) RemoveOverride(ctx context.Context, a advising.Actor, id string) error {
-	now := s.clock()
 	return s.st.Tx(ctx, func(tx *store.Store) error {
+		now := s.clock() // inside the write lock: case times follow commit order
 		w, err := sampleFor(ctx, tx, a, id, reviewEvidence)
 		if err != nil || w.Override == nil {
 			return err
@@ -398,9 +398,9 @@ func (s *Service) Reclassify(ctx context.Context, a advising.Actor) (ReclassifyR
 		return ReclassifyResult{}, advising.Errorf(advising.CodeForbidden, "only an admin may reclassify work samples")
 	}
 	res := ReclassifyResult{ClassifierVersion: classify.Version}
-	now := s.clock()
 	// One transaction, so the counts, the samples and the audit event agree.
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		now := s.clock() // inside the write lock: case times follow commit order
 		res.Samples, res.Changed = 0, 0
 		changedCases := map[string]bool{}
 		after := ""

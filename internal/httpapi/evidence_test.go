@@ -65,23 +65,9 @@ func newEvidenceFixture(t testing.TB) *evidenceFixture {
 	ts := newTestServer(t)
 	f := &evidenceFixture{ts: ts, admin: ts.firstAdmin(t), owner: ts.applicant(t), other: ts.applicant(t),
 		advisor: ts.staff(t, advising.RoleAdvisor), stranger: ts.staff(t, advising.RoleAdvisor)}
-	f.caseID = ts.assign(t, f.owner, f.advisor)
+	f.caseID = ts.caseOf(t, f.owner.ID)
+	ts.assign(t, f.caseID, f.advisor.ID)
 	return f
-}
-
-// assign puts the applicant's case in the advisor's caseload and returns
-// the case's ID.
-func (ts *testServer) assign(t testing.TB, applicant, advisor testUser) string {
-	t.Helper()
-	ctx := context.Background()
-	caseID, err := ts.st.CaseIDByApplicant(ctx, applicant.ID)
-	if err != nil {
-		t.Fatalf("CaseIDByApplicant(%s): %v", applicant.ID, err)
-	}
-	if err := ts.st.SetCaseAdvisor(ctx, caseID, &advisor.ID, ts.clock.Now()); err != nil {
-		t.Fatalf("SetCaseAdvisor(%s, %s): %v", caseID, advisor.ID, err)
-	}
-	return caseID
 }
 
 // submit posts a text work sample as u for the applicant and returns it.

@@ -102,7 +102,7 @@ func TestProfileReplace(t *testing.T) {
 	if r, ok := p["responsibilities"].([]any); !ok || len(r) != 0 {
 		t.Errorf("profile responsibilities after PUT {sector} = %v; want []", p["responsibilities"])
 	}
-	if want := []string{"profile.updated", "profile.updated"}; !slices.Equal(ts.auditActions(t, f.caseID), want) {
+	if want := []string{"case.assigned", "profile.updated", "profile.updated"}; !slices.Equal(ts.auditActions(t, f.caseID), want) {
 		t.Errorf("audit actions = %v; want %v", ts.auditActions(t, f.caseID), want)
 	}
 }

@@ -59,7 +59,17 @@ func routes(e *echo.Echo, d Deps) {
 	v1.POST("/admin/reclassify", handleReclassify(cw), adminOnly...)
 
 	// Cases.
-	// (casework routes go here)
-	_ = office
+	v1.GET("/cases", handleCaseList(cw), office...)
+	v1.GET("/cases/:caseID", handleCaseGet(cw), office...)
+	v1.PATCH("/cases/:caseID", handleCaseUpdate(cw), office...)
+	v1.PUT("/cases/:caseID/assignment", handleCaseAssign(cw), adminOnly...)
+	v1.PUT("/cases/:caseID/recommendation", handleCaseRecommend(cw), office...)
+	v1.GET("/cases/:caseID/notes", handleNoteList(cw), office...)
+	v1.POST("/cases/:caseID/notes", handleNoteCreate(cw), office...)
+	v1.PATCH("/notes/:noteID", handleNoteUpdate(cw), office...)
+	v1.DELETE("/notes/:noteID", handleNoteDelete(cw), office...)
+	v1.GET("/applicants/:applicantID/case", handleApplicantCase(cw), anyRole...)
+	v1.GET("/dashboard", handleDashboard(cw), office...)
+	v1.GET("/audit", handleAuditList(cw), adminOnly...)
 	_ = applicant
 }

@@ -324,7 +324,7 @@ func TestWorkSampleLifecycle(t *testing.T) {
 	}
 	_ = json.Unmarshal(rec.Body.Bytes(), &list)
 
-	want := []string{"work_sample.created", "work_sample.override_set", "work_sample.updated",
+	want := []string{"case.assigned", "work_sample.created", "work_sample.override_set", "work_sample.updated",
 		"work_sample.override_set", "work_sample.override_removed", "work_sample.deleted"}
 	if got := ts.auditActions(t, f.caseID); !slices.Equal(got, want) {
 		t.Errorf("audit actions = %v; want %v", got, want)

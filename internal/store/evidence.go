@@ -217,26 +217,6 @@ func (s *Store) RefreshEvidence(ctx context.Context, caseID string, now time.Tim
 	return nil
 }
 
-// CaseAccess is what the visibility rules need to know about an applicant's
-// case: its ID and its advisor, if any.
-type CaseAccess struct {
-	CaseID    string
-	AdvisorID *string
-}
-
-// CaseAccessByApplicant returns the case ID and advisor of an applicant's
-// case, or not-found when there is no such applicant (only applicants have a
-// case).
-func (s *Store) CaseAccessByApplicant(ctx context.Context, applicantID string) (CaseAccess, error) {
-	var ca CaseAccess
-	err := s.db.WithContext(ctx).Raw("SELECT id, advisor_id FROM cases WHERE applicant_id = ?", applicantID).
-		Row().Scan(&ca.CaseID, &ca.AdvisorID)
-	if err != nil {
-		return CaseAccess{}, mapSQLErr(err, "applicant")
-	}
-	return ca, nil
-}
-
 // TouchCase bumps a case's version and updated_at, for changes that live
 // outside the cases row but change what the case shows (its profile).
 func (s *Store) TouchCase(ctx context.Context, caseID string, now time.Time) error {

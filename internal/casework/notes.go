@@ -1,0 +1,217 @@
+package casework
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"advising/internal/advising"
+	"advising/internal/store"
+)
+
+// MaxNoteLen is the longest note body, in characters.
+const MaxNoteLen = 10000
+
+// NewNote is a note an advisor writes. An empty Visibility means private.
+type NewNote struct {
+	Body       string
+	Visibility advising.Visibility
+}
+
+// NoteChanges are the fields UpdateNote may change; nil means unchanged.
+type NoteChanges = store.NoteChanges
+
+var errNoteNotFound = advising.Errorf(advising.CodeNotFound, "note not found")
+
+func checkNote(body *string, vis *advising.Visibility) error {
+	var v advising.Validator
+	if body != nil {
+		n := len([]rune(*body))
+		v.Check(n >= 1 && n <= MaxNoteLen && strings.TrimSpace(*body) != "", "body", "must be 1 to 10000 characters, not all blank")
+	}
+	if vis != nil {
+		v.Check(vis.Valid(), "visibility", "must be one of: private, shared")
+	}
+	return v.Err()
+}
+
+// caseForOffice loads who a case belongs to and applies the caseload rule:
+// a case the caller may not see is CodeNotFound.
+func caseForOffice(ctx context.Context, st *store.Store, a advising.Actor, caseID string) (store.CaseAccess, error) {
+	ca, err := st.CaseAccessByID(ctx, caseID)
+	if err != nil {
+		return store.CaseAccess{}, err
+	}
+	if !advising.OfficeMaySee(a, ca.AdvisorID) {
+		return store.CaseAccess{}, errCaseNotFound
+	}
+	return ca, nil
+}
+
+type noteCursor struct {
+	ID string `json:"id"`
+}
+
+// ListNotes returns a page of a case's notes, private and shared, newest
+// first, to its assigned advisor or admin. Anyone else gets CodeNotFound
+// (applicants CodeForbidden); a bad limit or cursor is CodeInvalid.
+func (s *Service) ListNotes(ctx context.Context, a advising.Actor, caseID, cursor string, limit int) (Page[advising.Note], error) {
+	if err := officeOnly(a); err != nil {
+		return Page[advising.Note]{}, err
+	}
+	limit, err := checkLimit(limit)
+	if err != nil {
+		return Page[advising.Note]{}, err
+	}
+	var cur noteCursor
+	if err := decodeCursor(cursor, &cur); err != nil {
+		return Page[advising.Note]{}, err
+	}
+	if _, err := caseForOffice(ctx, s.st, a, caseID); err != nil {
+		return Page[advising.Note]{}, err
+	}
+	rows, err := s.st.ListNotes(ctx, store.NoteFilter{CaseID: caseID, Before: cur.ID, Limit: limit})
+	if err != nil {
+		return Page[advising.Note]{}, err
+	}
+	return paginate(rows, limit, func(n advising.Note) any { return noteCursor{ID: n.ID} }), nil
+}
+
+// AddNote adds the caller's note to a case they advise (or, for admin, any
+// case). A body outside 1 to 10,000 characters or an unknown visibility is
+// CodeInvalid; a case the caller may not see is CodeNotFound.
+func (s *Service) AddNote(ctx context.Context, a advising.Actor, caseID string, in NewNote) (advising.Note, error) {
+	if err := officeOnly(a); err != nil {
+		return advising.Note{}, err
+	}
+	if in.Visibility == "" {
+		in.Visibility = advising.VisibilityPrivate
+	}
+	if err := checkNote(&in.Body, &in.Visibility); err != nil {
+		return advising.Note{}, err
+	}
+	now := s.clock()
+	var n advising.Note
+	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		ca, err := caseForOffice(ctx, tx, a, caseID)
+		if err != nil {
+			return err
+		}
+		n, err = tx.CreateNote(ctx, advising.Note{CaseID: ca.ID, Author: advising.UserRef{ID: a.UserID, FullName: a.FullName},
+			Body: in.Body, Visibility: in.Visibility, CreatedAt: now, UpdatedAt: now})
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, now, "note.created", "note", n.ID, ca.ID)
+	})
+	return n, err
+}
+
+// noteForOffice loads a note and applies the rules: a note on a case the
+// caller may not see is CodeNotFound.
+func noteForOffice(ctx context.Context, tx *store.Store, a advising.Actor, noteID string) (advising.Note, error) {
+	n, err := tx.NoteByID(ctx, noteID)
+	if err != nil {
+		return advising.Note{}, err
+	}
+	if _, err := caseForOffice(ctx, tx, a, n.CaseID); err != nil {
+		if advising.ErrorCode(err) == advising.CodeNotFound {
+			return advising.Note{}, errNoteNotFound
+		}
+		return advising.Note{}, err
+	}
+	return n, nil
+}
+
+// UpdateNote lets a note's author change its body or visibility. Someone
+// else who may see the case gets CodeForbidden; anyone else CodeNotFound.
+func (s *Service) UpdateNote(ctx context.Context, a advising.Actor, noteID string, ch NoteChanges) (advising.Note, error) {
+	if err := officeOnly(a); err != nil {
+		return advising.Note{}, err
+	}
+	if err := checkNote(ch.Body, ch.Visibility); err != nil {
+		return advising.Note{}, err
+	}
+	now := s.clock()
+	var n advising.Note
+	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		old, err := noteForOffice(ctx, tx, a, noteID)
+		if err != nil {
+			return err
+		}
+		if old.Author.ID != a.UserID {
+			return advising.Errorf(advising.CodeForbidden, "only the note's author may edit it")
+		}
+		if ch.Body == nil && ch.Visibility == nil {
+			n = old
+			return nil
+		}
+		if err := tx.UpdateNote(ctx, old.ID, ch, now); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, a, now, "note.updated", "note", old.ID, old.CaseID); err != nil {
+			return err
+		}
+		n, err = tx.NoteByID(ctx, old.ID)
+		return err
+	})
+	return n, err
+}
+
+// DeleteNote lets a note's author or admin delete it; the audit trail keeps
+// the fact. An assigned advisor who did not write it gets CodeForbidden;
+// anyone else CodeNotFound.
+func (s *Service) DeleteNote(ctx context.Context, a advising.Actor, noteID string) error {
+	if err := officeOnly(a); err != nil {
+		return err
+	}
+	now := s.clock()
+	return s.st.Tx(ctx, func(tx *store.Store) error {
+		n, err := noteForOffice(ctx, tx, a, noteID)
+		if err != nil {
+			return err
+		}
+		if n.Author.ID != a.UserID && !a.IsAdmin() {
+			return advising.Errorf(advising.CodeForbidden, "only the note's author or admin may delete it")
+		}
+		if err := tx.DeleteNote(ctx, n.ID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, now, "note.deleted", "note", n.ID, n.CaseID)
+	})
+}
+
+// ApplicantCase is the applicant's view of their case: never flags,
+// evidence counts or private notes.
+type ApplicantCase struct {
+	ID             string
+	Status         advising.Status
+	Advisor        *advising.UserRef
+	Recommendation *advising.Recommendation
+	SharedNotes    []advising.Note // newest first
+	UpdatedAt      time.Time
+}
+
+// ApplicantCase returns an applicant's view of their case to the applicant,
+// the assigned advisor or admin; anyone else gets CodeNotFound. It reads
+// shared notes only: this is the one way an applicant reaches notes.
+func (s *Service) ApplicantCase(ctx context.Context, a advising.Actor, applicantID string) (ApplicantCase, error) {
+	ca, err := s.st.CaseAccessByApplicant(ctx, applicantID)
+	if err != nil {
+		return ApplicantCase{}, err
+	}
+	self := a.Role == advising.RoleApplicant && a.UserID == applicantID
+	if !self && !advising.OfficeMaySee(a, ca.AdvisorID) {
+		return ApplicantCase{}, errCaseNotFound
+	}
+	c, err := s.st.CaseByID(ctx, ca.ID)
+	if err != nil {
+		return ApplicantCase{}, err
+	}
+	notes, err := s.st.ListNotes(ctx, store.NoteFilter{CaseID: ca.ID, SharedOnly: true})
+	if err != nil {
+		return ApplicantCase{}, err
+	}
+	return ApplicantCase{ID: c.ID, Status: c.Status, Advisor: c.Advisor, Recommendation: c.Recommendation,
+		SharedNotes: notes, UpdatedAt: c.UpdatedAt}, nil
+}

@@ -1,0 +1,398 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"advising/internal/advising"
+)
+
+// summaryColumns and summaryFrom read everything a case summary needs in one
+// pass: the case with its evidence counters, the applicant, the advisor and
+// the three profile fields flags depend on. scanSummary reads them in order.
+const (
+	summaryColumns = `c.id, c.status, c.status_changed_at, c.next_follow_up_at,
+	c.ws_total, c.ws_tm, c.ws_em, c.ws_hybrid, c.ws_insufficient, c.version, c.created_at, c.updated_at,
+	c.applicant_id, a.full_name, a.email, c.advisor_id, v.full_name,
+	p.programme_interest, p.years_experience, p.target_intake`
+	summaryFrom = `
+	FROM cases c
+	JOIN users a ON a.id = c.applicant_id
+	LEFT JOIN users v ON v.id = c.advisor_id
+	LEFT JOIN profiles p ON p.applicant_id = c.applicant_id`
+)
+
+// scanSummary reads one row of summaryColumns into a Case. Of the profile,
+// only the fields flags depend on are filled.
+func scanSummary(rows *sql.Rows) (advising.Case, error) {
+	var (
+		c                                   advising.Case
+		status                              string
+		nfu                                 sql.NullTime
+		advID, advName, interest, intake    sql.NullString
+		years                               sql.NullInt64
+		total, tm, em, hybrid, insufficient int
+	)
+	err := rows.Scan(&c.ID, &status, &c.StatusChangedAt, &nfu,
+		&total, &tm, &em, &hybrid, &insufficient, &c.Version, &c.CreatedAt, &c.UpdatedAt,
+		&c.Applicant.ID, &c.Applicant.FullName, &c.Applicant.Email, &advID, &advName,
+		&interest, &years, &intake)
+	if err != nil {
+		return advising.Case{}, fmt.Errorf("scan case: %w", err)
+	}
+	c.Status = advising.Status(status)
+	c.ApplicantID = c.Applicant.ID
+	c.StatusChangedAt, c.CreatedAt, c.UpdatedAt = c.StatusChangedAt.UTC(), c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	if nfu.Valid {
+		t := nfu.Time.UTC()
+		c.NextFollowUpAt = &t
+	}
+	c.Evidence = advising.Evidence{WorkSamples: total, TechnologyManagement: tm, EngineeringManagement: em,
+		Hybrid: hybrid, InsufficientEvidence: insufficient}
+	if advID.Valid {
+		c.Advisor = &advising.UserRef{ID: advID.String, FullName: advName.String}
+	}
+	if interest.Valid {
+		c.Profile.ProgrammeInterest = &interest.String
+	}
+	if intake.Valid {
+		c.Profile.TargetIntake = &intake.String
+	}
+	if years.Valid {
+		y := int(years.Int64)
+		c.Profile.YearsExperience = &y
+	}
+	return c, nil
+}
+
+// CaseSort is an order of the caseload list. Every order breaks ties by id.
+type CaseSort string
+
+// The caseload orders the contract offers.
+const (
+	SortUpdatedDesc CaseSort = "-updated_at"
+	SortUpdatedAsc  CaseSort = "updated_at"
+	SortFollowUp    CaseSort = "next_follow_up_at" // cases without a follow-up come last
+	SortCreatedAsc  CaseSort = "created_at"
+)
+
+// Valid reports whether s is one of the offered orders.
+func (s CaseSort) Valid() bool {
+	switch s {
+	case SortUpdatedDesc, SortUpdatedAsc, SortFollowUp, SortCreatedAsc:
+		return true
+	}
+	return false
+}
+
+// CaseKey is a keyset position in a caseload order: the sort column's value
+// and the id of the last case returned. For SortFollowUp a nil At means the
+// position is among the cases without a follow-up date.
+type CaseKey struct {
+	At *time.Time
+	ID string
+}
+
+// CaseFilter selects a page of the caseload. Filters combine with AND.
+type CaseFilter struct {
+	AdvisorID  string // only this advisor's cases; "" for every advisor
+	Unassigned bool   // only cases without an advisor
+	Statuses   []advising.Status
+	Flag       advising.Flag // "" for any; evaluated at Clock
+	Clock      advising.FlagClock
+	Query      string // substring of the applicant's name or email, matched literally
+	Sort       CaseSort
+	After      *CaseKey   // continue after this position
+	AsOf       *time.Time // leave out cases changed after this instant
+	Limit      int
+}
+
+// flagPredicate is the SQL form of one flag, over the aliases of summaryFrom,
+// with its arguments. It mirrors advising.FlagClock.ComputeFlags term for
+// term (TestFlagFilterAgreesWithComputeFlags holds them together) and uses
+// only portable SQL: integer arithmetic and string and timestamp comparisons.
+func flagPredicate(f advising.Flag, fc advising.FlagClock) (string, []any) {
+	const (
+		programme = `(c.ws_tm + c.ws_em + c.ws_hybrid >= 2)`
+		tmWins    = `(c.ws_tm > c.ws_em + c.ws_hybrid)`
+		emWins    = `(c.ws_em > c.ws_tm + c.ws_hybrid)`
+	)
+	switch f {
+	case advising.FlagInsufficientEvidence:
+		return `c.ws_tm + c.ws_em + c.ws_hybrid < 2`, nil
+	case advising.FlagInterestEvidenceMismatch:
+		return `(` + programme + ` AND ((p.programme_interest = ? AND ` + emWins + `) OR (p.programme_interest = ? AND ` + tmWins + `)))`,
+			[]any{string(advising.PathwayTechnologyManagement), string(advising.PathwayEngineeringManagement)}
+	case advising.FlagHybridEvidence:
+		return `(` + programme + ` AND NOT ` + tmWins + ` AND NOT ` + emWins + `)`, nil
+	case advising.FlagLimitedTrackRecord:
+		return `p.years_experience < ?`, []any{advising.LimitedTrackRecordYears}
+	case advising.FlagScreeningWindowOpen:
+		return `(p.target_intake > ? AND p.target_intake <= ?)`, []any{fc.Open.After, fc.Open.Through}
+	case advising.FlagScreeningWindowApproaching:
+		return `(p.target_intake > ? AND p.target_intake <= ?)`, []any{fc.Approaching.After, fc.Approaching.Through}
+	case advising.FlagStalledEvidenceCollection:
+		return `(c.status = ? AND c.status_changed_at < ?)`, []any{string(advising.StatusEvidenceCollection), fc.StalledBefore.UTC()}
+	case advising.FlagFollowUpOverdue:
+		return `(c.next_follow_up_at < ? AND c.status <> ?)`, []any{fc.Now.UTC(), string(advising.StatusClosed)}
+	case advising.FlagUnassigned:
+		return `c.advisor_id IS NULL`, nil
+	}
+	return `1 = 0`, nil
+}
+
+// query builds a WHERE clause and its arguments.
+type query struct {
+	where []string
+	args  []any
+}
+
+func (q *query) add(cond string, args ...any) {
+	q.where = append(q.where, cond)
+	q.args = append(q.args, args...)
+}
+
+func (q *query) sql() string {
+	if len(q.where) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(q.where, " AND ")
+}
+
+// scope adds the filters that do not depend on the order.
+func (f CaseFilter) scope(q *query) {
+	if f.AdvisorID != "" {
+		q.add("c.advisor_id = ?", f.AdvisorID)
+	}
+	if f.Unassigned {
+		q.add("c.advisor_id IS NULL")
+	}
+	if len(f.Statuses) > 0 {
+		ss := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			ss[i] = string(s)
+		}
+		q.add("c.status IN ?", ss)
+	}
+	if f.Flag != "" {
+		cond, args := flagPredicate(f.Flag, f.Clock)
+		q.add(cond, args...)
+	}
+	if f.Query != "" {
+		p := likePattern(f.Query)
+		q.add(`(LOWER(a.full_name) LIKE ? ESCAPE '\' OR a.email LIKE ? ESCAPE '\')`, p, p)
+	}
+	if f.AsOf != nil {
+		q.add("c.updated_at <= ?", f.AsOf.UTC())
+	}
+}
+
+// ListCases returns up to Limit+1 case summaries of the caseload in the
+// filter's order, after the filter's keyset position; the caller uses the
+// extra one to tell whether another page exists. Each summary's Profile
+// holds only the fields flags depend on.
+//
+// It runs one query, except in SortFollowUp when a page reaches the end of
+// the cases with a follow-up date and continues with those without: two.
+func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]advising.Case, error) {
+	want := f.Limit + 1
+	var col, dir string
+	switch f.Sort {
+	case SortUpdatedAsc:
+		col, dir = "c.updated_at", "ASC"
+	case SortCreatedAsc:
+		col, dir = "c.created_at", "ASC"
+	case SortFollowUp:
+		return s.listByFollowUp(ctx, f, want)
+	default:
+		col, dir = "c.updated_at", "DESC"
+	}
+	var q query
+	f.scope(&q)
+	if k := f.After; k != nil && k.At != nil {
+		q.add(keyset(col, dir), k.At.UTC(), k.At.UTC(), k.ID)
+	}
+	out := make([]advising.Case, 0, want)
+	return s.appendSummaries(ctx, out, q, " ORDER BY "+col+" "+dir+", c.id "+dir, want)
+}
+
+// keyset is the condition "after (?, ?)" for an order on col then id,
+// written so that the index on (col, id) bounds the scan.
+func keyset(col, dir string) string {
+	if dir == "DESC" {
+		return "(" + col + " <= ? AND (" + col + " < ? OR c.id < ?))"
+	}
+	return "(" + col + " >= ? AND (" + col + " > ? OR c.id > ?))"
+}
+
+// listByFollowUp pages through the cases with a follow-up date (earliest
+// first), then those without (by id). Keeping the two apart lets both use
+// the (next_follow_up_at, id) indexes whatever a database does with NULLs
+// in ORDER BY.
+func (s *Store) listByFollowUp(ctx context.Context, f CaseFilter, want int) ([]advising.Case, error) {
+	out := make([]advising.Case, 0, want)
+	if f.After == nil || f.After.At != nil {
+		var q query
+		f.scope(&q)
+		q.add("c.next_follow_up_at IS NOT NULL")
+		if k := f.After; k != nil {
+			q.add(keyset("c.next_follow_up_at", "ASC"), k.At.UTC(), k.At.UTC(), k.ID)
+		}
+		var err error
+		out, err = s.appendSummaries(ctx, out, q, " ORDER BY c.next_follow_up_at, c.id", want)
+		if err != nil || len(out) == want {
+			return out, err
+		}
+	}
+	var q query
+	f.scope(&q)
+	q.add("c.next_follow_up_at IS NULL")
+	if k := f.After; k != nil && k.At == nil {
+		q.add("c.id > ?", k.ID)
+	}
+	return s.appendSummaries(ctx, out, q, " ORDER BY c.id", want-len(out))
+}
+
+// appendSummaries runs one summary query and appends up to limit rows to out.
+func (s *Store) appendSummaries(ctx context.Context, out []advising.Case, q query, order string, limit int) ([]advising.Case, error) {
+	args := append(q.args, limit)
+	rows, err := s.db.WithContext(ctx).Raw("SELECT "+summaryColumns+summaryFrom+q.sql()+order+" LIMIT ?", args...).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanSummary(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	return out, nil
+}
+
+// CaseloadCounts counts a caseload's cases by status and by flag.
+type CaseloadCounts struct {
+	ByStatus map[advising.Status]int
+	ByFlag   map[advising.Flag]int
+}
+
+// CountCaseload counts the cases of one advisor's caseload, or of the whole
+// office when advisorID is "", by status and by the flags that hold at fc.
+// SQLite does the counting with the same predicates as the flag filter, so
+// the dashboard reads a handful of rows, not the whole caseload.
+func (s *Store) CountCaseload(ctx context.Context, advisorID string, fc advising.FlagClock) (CaseloadCounts, error) {
+	cols := make([]string, 0, len(advising.Flags))
+	var args []any
+	for _, f := range advising.Flags {
+		cond, a := flagPredicate(f, fc)
+		cols = append(cols, "SUM(CASE WHEN "+cond+" THEN 1 ELSE 0 END)")
+		args = append(args, a...)
+	}
+	var q query
+	if advisorID != "" {
+		q.add("c.advisor_id = ?", advisorID)
+	}
+	rows, err := s.db.WithContext(ctx).Raw("SELECT c.status, COUNT(*), "+strings.Join(cols, ", ")+
+		" FROM cases c LEFT JOIN profiles p ON p.applicant_id = c.applicant_id"+q.sql()+" GROUP BY c.status",
+		append(args, q.args...)...).Rows()
+	if err != nil {
+		return CaseloadCounts{}, fmt.Errorf("count caseload: %w", err)
+	}
+	defer rows.Close()
+	out := CaseloadCounts{ByStatus: map[advising.Status]int{}, ByFlag: map[advising.Flag]int{}}
+	counts := make([]int, len(advising.Flags))
+	dest := make([]any, 0, 2+len(counts))
+	var status string
+	var n int
+	dest = append(dest, &status, &n)
+	for i := range counts {
+		dest = append(dest, &counts[i])
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return CaseloadCounts{}, fmt.Errorf("scan caseload counts: %w", err)
+		}
+		out.ByStatus[advising.Status(status)] += n
+		for i, f := range advising.Flags {
+			out.ByFlag[f] += counts[i]
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return CaseloadCounts{}, fmt.Errorf("count caseload: %w", err)
+	}
+	return out, nil
+}
+
+// AttentionCases returns up to limit open cases of a caseload ("" for the
+// whole office) that need attention at fc, most urgent first: overdue
+// follow-ups (oldest first), then stalled evidence collection (longest
+// first), then open screening windows, then approaching ones (earliest
+// intake first); ties by id. A case counts in its most urgent group.
+func (s *Store) AttentionCases(ctx context.Context, advisorID string, fc advising.FlagClock, limit int) ([]advising.Case, error) {
+	overdue, oa := flagPredicate(advising.FlagFollowUpOverdue, fc)
+	stalled, sa := flagPredicate(advising.FlagStalledEvidenceCollection, fc)
+	open, wa := flagPredicate(advising.FlagScreeningWindowOpen, fc)
+	appr, aa := flagPredicate(advising.FlagScreeningWindowApproaching, fc)
+	var q query
+	if advisorID != "" {
+		q.add("c.advisor_id = ?", advisorID)
+	}
+	q.add("c.status <> ?", string(advising.StatusClosed))
+	q.add("("+overdue+" OR "+stalled+" OR "+open+" OR "+appr+")", slices.Concat(oa, sa, wa, aa)...)
+	order := " ORDER BY CASE WHEN " + overdue + " THEN 0 WHEN " + stalled + " THEN 1 WHEN " + open + " THEN 2 ELSE 3 END," +
+		" CASE WHEN " + overdue + " THEN c.next_follow_up_at WHEN " + stalled + " THEN c.status_changed_at END," +
+		" CASE WHEN " + overdue + " OR " + stalled + " THEN NULL ELSE p.target_intake END, c.id"
+	q.args = append(q.args, slices.Concat(oa, sa, wa, oa, sa, oa, sa)...)
+	return s.appendSummaries(ctx, make([]advising.Case, 0, limit), q, order, limit)
+}
+
+// LastCaseChange returns the newest updated_at of any case (the zero time
+// when there are none). Case writes stamp updated_at inside their
+// transaction, so a change committed after this read carries a later time.
+func (s *Store) LastCaseChange(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	err := s.db.WithContext(ctx).Raw("SELECT updated_at FROM cases ORDER BY updated_at DESC LIMIT 1").Row().Scan(&t)
+	if err != nil && err != sql.ErrNoRows {
+		return time.Time{}, fmt.Errorf("last case change: %w", err)
+	}
+	return t.UTC(), nil
+}
+
+// AdvisorLoad is one advisor's open caseload.
+type AdvisorLoad struct {
+	Advisor   advising.UserRef
+	OpenCases int
+}
+
+// AdvisorLoads returns every advisor, disabled ones included, with the
+// number of their cases that are not closed, by name.
+func (s *Store) AdvisorLoads(ctx context.Context) ([]AdvisorLoad, error) {
+	rows, err := s.db.WithContext(ctx).Raw(`SELECT u.id, u.full_name, COUNT(c.id)
+		FROM users u LEFT JOIN cases c ON c.advisor_id = u.id AND c.status <> ?
+		WHERE u.role = ? GROUP BY u.id, u.full_name ORDER BY u.full_name, u.id`,
+		string(advising.StatusClosed), string(advising.RoleAdvisor)).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("advisor loads: %w", err)
+	}
+	defer rows.Close()
+	out := []AdvisorLoad{}
+	for rows.Next() {
+		var l AdvisorLoad
+		if err := rows.Scan(&l.Advisor.ID, &l.Advisor.FullName, &l.OpenCases); err != nil {
+			return nil, fmt.Errorf("scan advisor load: %w", err)
+		}
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("advisor loads: %w", err)
+	}
+	return out, nil
+}

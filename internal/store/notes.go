@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"advising/internal/advising"
+)
+
+type noteRow struct {
+	ID         string
+	CaseID     string
+	AuthorID   string
+	Body       string
+	Visibility string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+func (noteRow) TableName() string { return "notes" }
+
+// noteColumns and noteFrom read a note with its author's name; scanNote
+// reads them in order.
+const (
+	noteColumns = "n.id, n.case_id, n.author_id, u.full_name, n.body, n.visibility, n.created_at, n.updated_at"
+	noteFrom    = " FROM notes n JOIN users u ON u.id = n.author_id"
+)
+
+func scanNote(sc interface{ Scan(...any) error }) (advising.Note, error) {
+	var (
+		n   advising.Note
+		vis string
+	)
+	if err := sc.Scan(&n.ID, &n.CaseID, &n.Author.ID, &n.Author.FullName, &n.Body, &vis, &n.CreatedAt, &n.UpdatedAt); err != nil {
+		return advising.Note{}, err
+	}
+	n.Visibility, n.CreatedAt, n.UpdatedAt = advising.Visibility(vis), n.CreatedAt.UTC(), n.UpdatedAt.UTC()
+	return n, nil
+}
+
+// CreateNote inserts n, giving it an ID, and returns it.
+func (s *Store) CreateNote(ctx context.Context, n advising.Note) (advising.Note, error) {
+	n.ID = NewID()
+	row := noteRow{ID: n.ID, CaseID: n.CaseID, AuthorID: n.Author.ID, Body: n.Body, Visibility: string(n.Visibility),
+		CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt}
+	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
+		return advising.Note{}, mapErr(err, "insert note")
+	}
+	return n, nil
+}
+
+// NoteByID returns a note with its author's name, or not-found. Inside Tx it
+// reads the transaction's own view.
+func (s *Store) NoteByID(ctx context.Context, id string) (advising.Note, error) {
+	n, err := scanNote(s.db.WithContext(ctx).Raw("SELECT "+noteColumns+noteFrom+" WHERE n.id = ?", id).Row())
+	if err != nil {
+		return advising.Note{}, mapSQLErr(err, "note")
+	}
+	return n, nil
+}
+
+// NoteChanges are the fields UpdateNote may set; nil means unchanged.
+type NoteChanges struct {
+	Body       *string
+	Visibility *advising.Visibility
+}
+
+// UpdateNote applies ch to a note. Not-found when there is no such note.
+func (s *Store) UpdateNote(ctx context.Context, id string, ch NoteChanges, now time.Time) error {
+	set := map[string]any{"updated_at": now}
+	if ch.Body != nil {
+		set["body"] = *ch.Body
+	}
+	if ch.Visibility != nil {
+		set["visibility"] = string(*ch.Visibility)
+	}
+	res := s.w.WithContext(ctx).Table("notes").Where("id = ?", id).Updates(set)
+	if res.Error != nil {
+		return fmt.Errorf("update note: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return advising.Errorf(advising.CodeNotFound, "note not found")
+	}
+	return nil
+}
+
+// DeleteNote removes a note. Not-found when there is no such note.
+func (s *Store) DeleteNote(ctx context.Context, id string) error {
+	res := s.w.WithContext(ctx).Exec("DELETE FROM notes WHERE id = ?", id)
+	if res.Error != nil {
+		return fmt.Errorf("delete note: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return advising.Errorf(advising.CodeNotFound, "note not found")
+	}
+	return nil
+}
+
+// NoteFilter selects a case's notes, newest first.
+type NoteFilter struct {
+	CaseID     string
+	SharedOnly bool   // only notes the applicant may read
+	Before     string // keyset: notes with a smaller ID
+	Limit      int    // 0 for no limit
+}
+
+// ListNotes returns a case's notes, newest first: up to Limit+1 of them when
+// Limit is set, so the caller can tell whether another page exists. IDs are
+// time-ordered, so id order is creation order.
+func (s *Store) ListNotes(ctx context.Context, f NoteFilter) ([]advising.Note, error) {
+	var q query
+	q.add("n.case_id = ?", f.CaseID)
+	if f.SharedOnly {
+		q.add("n.visibility = ?", string(advising.VisibilityShared))
+	}
+	if f.Before != "" {
+		q.add("n.id < ?", f.Before)
+	}
+	stmt := "SELECT " + noteColumns + noteFrom + q.sql() + " ORDER BY n.id DESC"
+	args := q.args
+	if f.Limit > 0 {
+		stmt += " LIMIT ?"
+		args = append(args, f.Limit+1)
+	}
+	rows, err := s.db.WithContext(ctx).Raw(stmt, args...).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("list notes: %w", err)
+	}
+	defer rows.Close()
+	out := []advising.Note{}
+	for rows.Next() {
+		n, err := scanNote(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan note: %w", err)
+		}
+		out = append(out, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list notes: %w", err)
+	}
+	return out, nil
+}
