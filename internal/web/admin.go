@@ -84,9 +84,3 @@ func (s *site) handleAdvisorDisable(disable bool) echo.HandlerFunc {
 		return redirect(c, "/admin/advisors?done=enabled")
 	}
 }
-
-// advisorLoads returns each advisor's open-case count, by advisor ID.
-// TODO(#5): read the counts from the office dashboard once casework has it.
-func (s *site) advisorLoads(c echo.Context) (map[string]int, error) {
-	return map[string]int{}, nil
-}

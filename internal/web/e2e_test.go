@@ -70,6 +70,12 @@ func newChrome(t *testing.T, s *site) *chrome {
 	}
 	srv := httptest.NewServer(s.e)
 	t.Cleanup(srv.Close)
+	// Not t.TempDir: Chromium's helper processes may still be writing to
+	// the profile for a moment after the browser is told to quit.
+	profile, err := os.MkdirTemp("", "advising-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin),
 		chromedp.Headless,
@@ -77,7 +83,7 @@ func newChrome(t *testing.T, s *site) *chrome {
 		chromedp.DisableGPU,
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
@@ -90,7 +96,17 @@ func newChrome(t *testing.T, s *site) *chrome {
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
 	ctx, cancelTime := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
+	t.Cleanup(func() {
+		cancelTime()
+		cancelTab()
+		cancelAlloc()
+		for range 20 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
 	c := &chrome{t: t, ctx: ctx, base: srv.URL, shots: screenshotDir(t)}
 	chromedp.ListenTarget(ctx, func(ev any) {
 		switch ev := ev.(type) {

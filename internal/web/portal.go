@@ -259,17 +259,3 @@ func (s *site) handleProfileSave(c echo.Context) error {
 	}
 	return redirect(c, "/portal?done=profile")
 }
-
-// applicantCase is the applicant's view of their case.
-// TODO(#5): use casework.ApplicantCase once casework has it.
-type applicantCase struct {
-	ID             string
-	Status         advising.Status
-	Advisor        *advising.UserRef
-	Recommendation *advising.Recommendation
-	SharedNotes    []advising.Note
-}
-
-func (s *site) applicantCase(c echo.Context, applicantID string) (*applicantCase, error) {
-	return nil, nil
-}

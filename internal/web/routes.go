@@ -45,11 +45,25 @@ func (s *site) routes(e *echo.Echo) {
 	guarded(post, "/portal/work-samples", s.handleSampleCreate, applicant)
 	guarded(post, "/portal/work-samples/:sampleID/delete", s.handleSampleDelete, applicant)
 
+	// Advisors and admin: casework.
+	guarded(get, "/dashboard", s.handleDashboard, advisor, admin)
+	guarded(get, "/cases", s.handleCaseload, advisor, admin)
+	guarded(get, "/cases/:caseID", s.handleCase, advisor, admin)
+	guarded(post, "/cases/:caseID/status", s.handleCaseStatus, advisor, admin)
+	guarded(post, "/cases/:caseID/follow-up", s.handleCaseFollowUp, advisor, admin)
+	guarded(post, "/cases/:caseID/recommendation", s.handleCaseRecommend, advisor, admin)
+	guarded(post, "/cases/:caseID/notes", s.handleNoteCreate, advisor, admin)
+	guarded(post, "/cases/:caseID/notes/:noteID/delete", s.handleNoteDelete, advisor, admin)
+	guarded(post, "/cases/:caseID/work-samples/:sampleID/override", s.handleOverride, advisor, admin)
+	guarded(post, "/cases/:caseID/work-samples/:sampleID/override/delete", s.handleOverrideRemove, advisor, admin)
+	guarded(post, "/cases/:caseID/assignment", s.handleCaseAssign, admin)
+
 	// Admin.
 	guarded(get, "/admin/advisors", s.handleAdvisors, admin)
 	guarded(post, "/admin/advisors", s.handleAdvisorCreate, admin)
 	guarded(post, "/admin/advisors/:userID/disable", s.handleAdvisorDisable(true), admin)
 	guarded(post, "/admin/advisors/:userID/enable", s.handleAdvisorDisable(false), admin)
-
-	_ = advisor
+	guarded(get, "/admin/assignments", s.handleAssignments, admin)
+	guarded(post, "/admin/assignments", s.handleAssign, admin)
+	guarded(get, "/admin/audit", s.handleAudit, admin)
 }
