@@ -16,6 +16,9 @@ import (
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"advising/internal/advising"
+	"advising/internal/casework"
 )
 
 // The browser tests drive a real headless Chromium through the pages of the
@@ -211,9 +214,9 @@ func (c *chrome) has(sel string) bool {
 // mustSee fails unless the page's text contains every string.
 func (c *chrome) mustSee(where string, want ...string) {
 	c.t.Helper()
-	body := c.text("body")
+	body := strings.ToLower(c.text("body")) // CSS may upper-case labels
 	for _, w := range want {
-		if !strings.Contains(body, w) {
+		if !strings.Contains(body, strings.ToLower(w)) {
 			c.t.Errorf("%s: page text does not contain %q:\n%s", where, w, body)
 		}
 	}
@@ -222,9 +225,9 @@ func (c *chrome) mustSee(where string, want ...string) {
 // mustNotSee fails if the page's text contains any of the strings.
 func (c *chrome) mustNotSee(where string, unwanted ...string) {
 	c.t.Helper()
-	body := c.text("body")
+	body := strings.ToLower(c.text("body"))
 	for _, u := range unwanted {
-		if strings.Contains(body, u) {
+		if strings.Contains(body, strings.ToLower(u)) {
 			c.t.Errorf("%s: page text contains %q, which must not be shown", where, u)
 		}
 	}
@@ -318,5 +321,153 @@ func TestBrowserApplicantJourney(t *testing.T) {
 		c.open("/portal")
 		c.screenshot("applicant-portal-phone")
 	})
+	c.checkConsole()
+}
+
+// busyOffice adds applicants in several states to the advisor's caseload,
+// so the dashboard and caseload have something to show.
+func (s *site) busyOffice(t *testing.T, o office) {
+	t.Helper()
+	ctx := context.Background()
+	people := []struct {
+		name     string
+		years    int
+		interest string
+		intake   string
+		status   advising.Status
+		followUp time.Duration // from now; 0 for none
+		samples  []casework.NewWorkSample
+	}{
+		{"Amara Osei", 2, "technology_management", "2027-06", advising.StatusEvidenceCollection, -72 * time.Hour,
+			[]casework.NewWorkSample{{Title: "Bridge sensors", Description: engineeringSample}}},
+		{"Jonas Weber", 9, "undecided", "2028-01", advising.StatusUnderReview, 96 * time.Hour,
+			[]casework.NewWorkSample{{Title: "Fraud analytics", Description: fraudSample}, {Title: "Bridge sensors", Description: engineeringSample}}},
+		{"Priya Raman", 6, "engineering_management", "2027-09", advising.StatusNew, 0, nil},
+	}
+	for i, p := range people {
+		in := casework.NewAccount{Email: fmt.Sprintf("%s.%d@example.org", strings.ToLower(strings.Fields(p.name)[0]), i),
+			Password: testPassword, FullName: p.name}
+		sess, err := s.cw.Register(ctx, in)
+		if err != nil {
+			t.Fatalf("Register: %v", err)
+		}
+		self := advising.Actor{UserID: sess.User.ID, Role: advising.RoleApplicant, FullName: p.name}
+		if _, err := s.cw.ReplaceProfile(ctx, self, self.UserID, advising.Profile{YearsExperience: &p.years,
+			ProgrammeInterest: &p.interest, TargetIntake: &p.intake}); err != nil {
+			t.Fatalf("ReplaceProfile: %v", err)
+		}
+		for _, w := range p.samples {
+			if _, err := s.cw.SubmitWorkSample(ctx, self, self.UserID, w); err != nil {
+				t.Fatalf("SubmitWorkSample: %v", err)
+			}
+		}
+		ap, err := s.cw.Applicant(ctx, self, self.UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.cw.AssignCase(ctx, o.admin, ap.CaseID, &o.advisor.ID); err != nil {
+			t.Fatalf("AssignCase: %v", err)
+		}
+		u := casework.CaseUpdate{}
+		if p.status != advising.StatusNew {
+			st := advising.StatusEvidenceCollection
+			if _, err := s.cw.UpdateCase(ctx, o.admin, ap.CaseID, casework.CaseUpdate{Status: &st}, nil); err != nil {
+				t.Fatalf("UpdateCase: %v", err)
+			}
+			if p.status != st {
+				u.Status = &p.status
+			}
+		}
+		if p.followUp != 0 {
+			at := time.Now().Add(p.followUp).UTC()
+			u.SetFollowUp, u.NextFollowUpAt = true, &at
+		}
+		if _, err := s.cw.UpdateCase(ctx, o.admin, ap.CaseID, u, nil); err != nil {
+			t.Fatalf("UpdateCase: %v", err)
+		}
+	}
+}
+
+// An advisor's day: sign in, dashboard, filter the caseload, open a case,
+// add a private and a shared note, override a label, recommend. Then the
+// applicant sees the shared note and not the private one, and admin's pages.
+func TestBrowserAdvisorsDay(t *testing.T) {
+	s := newSite(t)
+	o := s.office(t)
+	s.busyOffice(t, o)
+	c := newChrome(t, s)
+
+	c.open("/signin")
+	c.screenshot("signin")
+	c.fill(map[string]string{"#email": o.advisor.Email, "#password": testPassword})
+	c.submit(`form[action="/signin"] button[type=submit]`, "#attention-heading")
+	c.mustSee("dashboard", "Cases by status", "Needs attention", "The follow-up date has passed.", "Follow-ups due")
+	c.screenshot("advisor-dashboard")
+
+	// Filter the caseload: search, then a status filter.
+	c.open("/cases")
+	c.fill(map[string]string{"#q": "Jonas"})
+	c.submit(`form[action="/cases"] button[type=submit]`, "table.caseload")
+	c.mustSee("caseload searched", "Jonas Weber")
+	c.mustNotSee("caseload searched", "Amara Osei")
+	c.open("/cases")
+	c.run("tick a status", chromedp.Click("#status-evidence_collection", chromedp.ByQuery))
+	c.submit(`form[action="/cases"] button[type=submit]`, "table.caseload")
+	c.mustSee("caseload by status", o.sam.Name, "Amara Osei")
+	c.mustNotSee("caseload by status", "Priya Raman")
+	c.screenshot("advisor-caseload")
+
+	// Open the case and work it.
+	c.submit(`table.caseload a[href="/cases/`+o.samCase+`"]`, "#notes-heading")
+	c.mustSee("case page", o.sam.Name, "Work samples", "Why this label", "Suggested pathway")
+	c.screenshot("advisor-case")
+	c.fill(map[string]string{"#body": "private-marker-7f3a: strong delivery record; check the intake date."})
+	c.run("private", chromedp.Click("#visibility-private", chromedp.ByQuery))
+	c.submit(`form[action$="/notes"] button[type=submit]`, ".notice")
+	c.fill(map[string]string{"#body": "shared-marker-19c2: please add one more recent work sample."})
+	c.run("shared", chromedp.Click("#visibility-shared", chromedp.ByQuery))
+	c.submit(`form[action$="/notes"] button[type=submit]`, ".notice")
+	c.mustSee("case page with notes", "private-marker-7f3a", "shared-marker-19c2", "Private office only", "Shared with the applicant")
+	c.run("scroll to notes", chromedp.ScrollIntoView("#notes-heading", chromedp.ByQuery))
+	c.screenshotHere("advisor-case-notes")
+
+	sel := `[id="label-` + o.samSample + `"]`
+	c.run("open the override", chromedp.Click(`#sample-`+o.samSample+` ~ details.override summary`, chromedp.ByQuery))
+	c.set(sel, "hybrid")
+	c.fill(map[string]string{`[id="reason-` + o.samSample + `"]`: "The platform rollout also ran the acceptance-test programme."})
+	c.submit(`form[action$="/work-samples/`+o.samSample+`/override"] button[type=submit]`, ".notice")
+	c.mustSee("case page after the override", "The label has been overridden.", "set by an advisor")
+
+	c.run("choose a pathway", chromedp.Click("#pathway-engineering_management", chromedp.ByQuery))
+	c.fill(map[string]string{"#rationale": "Accountable for controlled technical delivery: design reviews, risk register and handover."})
+	c.submit(`form[action$="/recommendation"] button[type=submit]`, ".notice")
+	c.mustSee("case page after recommending", "The recommendation has been recorded.", "Recommended", "Engineering Management")
+	c.phone(func() {
+		c.open("/cases/" + o.samCase)
+		c.screenshot("advisor-case-phone")
+	})
+	c.submit(`form[action="/signout"] button`, "#email")
+
+	// The applicant sees the shared note, not the private one.
+	c.fill(map[string]string{"#email": o.sam.Email, "#password": testPassword})
+	c.submit(`form[action="/signin"] button[type=submit]`, "#samples-heading")
+	c.mustSee("applicant portal", "shared-marker-19c2", "Engineering Management", "Accountable for controlled technical delivery")
+	c.mustNotSee("applicant portal", "private-marker-7f3a")
+	c.submit(`form[action="/signout"] button`, "#email")
+
+	// Admin's pages.
+	c.fill(map[string]string{"#email": "admin@example.org", "#password": testPassword})
+	c.submit(`form[action="/signin"] button[type=submit]`, "#attention-heading")
+	c.screenshot("admin-dashboard")
+	c.open("/admin/advisors")
+	c.screenshot("admin-advisors")
+	c.open("/admin/assignments")
+	c.mustSee("assignments", "Waiting for an advisor", o.waiting.Name)
+	c.screenshot("admin-assignments")
+	c.submit(`form[action="/admin/assignments"] button[type=submit]`, ".notice")
+	c.mustSee("assignments after assigning", "The case has been assigned.")
+	c.open("/admin/audit")
+	c.mustSee("audit", "Case assigned", "Note created", "Case recommended")
+	c.screenshot("admin-audit")
 	c.checkConsole()
 }

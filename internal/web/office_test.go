@@ -29,13 +29,34 @@ const engineeringSample = `I coordinated the installation of structural-health s
 project execution plan, ran the design reviews with the structural engineers every fortnight, owned the risk register
 for technical delivery, signed off reliability testing and prepared the operational handover to the maintenance team.`
 
+// named makes an account with a person's name: an applicant registers,
+// staff are created by admin.
+func (s *site) named(t testing.TB, admin advising.Actor, name string, role advising.Role) account {
+	t.Helper()
+	email := strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.org"
+	in := casework.NewAccount{Email: email, Password: testPassword, FullName: name}
+	if role == advising.RoleApplicant {
+		sess, err := s.cw.Register(context.Background(), in)
+		if err != nil {
+			t.Fatalf("Register %s: %v", email, err)
+		}
+		return account{ID: sess.User.ID, Email: email, Name: name, Role: role}
+	}
+	u, err := s.cw.CreateUser(context.Background(), admin, casework.NewStaff{NewAccount: in, Role: role})
+	if err != nil {
+		t.Fatalf("CreateUser %s: %v", email, err)
+	}
+	return account{ID: u.ID, Email: email, Name: name, Role: role}
+}
+
 func (s *site) office(t testing.TB) office {
 	t.Helper()
 	ctx := context.Background()
 	o := office{admin: s.admin(t)}
-	o.advisor = s.staff(t, o.admin, advising.RoleAdvisor)
-	o.other = s.staff(t, o.admin, advising.RoleAdvisor)
-	o.sam, o.lee, o.waiting = s.applicant(t), s.applicant(t), s.applicant(t)
+	o.advisor = s.named(t, o.admin, "Dana Whitfield", advising.RoleAdvisor)
+	o.other = s.named(t, o.admin, "Marco Bianchi", advising.RoleAdvisor)
+	o.sam, o.lee = s.named(t, o.admin, "Sam Rivera", advising.RoleApplicant), s.named(t, o.admin, "Lee Chen", advising.RoleApplicant)
+	o.waiting = s.named(t, o.admin, "Noor Haddad", advising.RoleApplicant)
 	years, interest, intake := 7, "engineering_management", "2027-09"
 	for _, ap := range []account{o.sam, o.lee} {
 		self := advising.Actor{UserID: ap.ID, Role: advising.RoleApplicant, FullName: ap.Name}
@@ -158,7 +179,7 @@ func TestAdvisorWorksACase(t *testing.T) {
 	}
 	body = b.get(t, page).Body.String()
 	for _, want := range []string{"private-marker-7f3a", "shared-marker-19c2", "The platform work also ran the test programme.",
-		"Recommended", "Accountable for controlled technical delivery.", "Shared with the applicant"} {
+		"Recommended", "Accountable for controlled technical delivery.", "Shared</span> with the applicant"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("GET %s after the day's work lacks %q", page, want)
 		}
