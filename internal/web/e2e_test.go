@@ -240,6 +240,12 @@ func (c *chrome) screenshot(name string) {
 	c.screenshotHere(name)
 }
 
+// scrollTo scrolls the page so that sel is at the top of the viewport.
+func (c *chrome) scrollTo(sel string) {
+	c.t.Helper()
+	c.run("scroll to "+sel, chromedp.Evaluate(fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: "start"})`, sel), nil))
+}
+
 // screenshotHere saves the viewport as it is scrolled now.
 func (c *chrome) screenshotHere(name string) {
 	c.t.Helper()
@@ -286,6 +292,7 @@ func TestBrowserApplicantJourney(t *testing.T) {
 	if !c.has(".error-summary:focus") {
 		t.Errorf("register with errors: the error summary does not have focus")
 	}
+	c.screenshotHere("register-errors")
 	c.fill(map[string]string{"#password": testPassword, "#password_again": testPassword})
 	c.submit(`form[action="/register"] button[type=submit]`, "#samples-heading")
 	c.mustSee("portal after registering", "Welcome. Your account is ready", "Sam Rivera")
@@ -315,7 +322,7 @@ func TestBrowserApplicantJourney(t *testing.T) {
 	c.mustSee("portal after an upload", "Your work sample has been added and classified.", "Fraud-analytics platform adoption",
 		"Uploaded as fraud-analytics.md", "Why this label", "Technology management")
 	c.screenshot("applicant-portal")
-	c.run("scroll to samples", chromedp.ScrollIntoView("#samples-heading", chromedp.ByQuery))
+	c.scrollTo("#samples-heading")
 	c.screenshotHere("applicant-work-sample")
 	c.phone(func() {
 		c.open("/portal")
@@ -428,7 +435,7 @@ func TestBrowserAdvisorsDay(t *testing.T) {
 	c.run("shared", chromedp.Click("#visibility-shared", chromedp.ByQuery))
 	c.submit(`form[action$="/notes"] button[type=submit]`, ".notice")
 	c.mustSee("case page with notes", "private-marker-7f3a", "shared-marker-19c2", "Private office only", "Shared with the applicant")
-	c.run("scroll to notes", chromedp.ScrollIntoView("#notes-heading", chromedp.ByQuery))
+	c.scrollTo("#notes-heading")
 	c.screenshotHere("advisor-case-notes")
 
 	sel := `[id="label-` + o.samSample + `"]`
