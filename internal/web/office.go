@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -75,9 +76,9 @@ type caseloadData struct {
 	Form     *form
 	Statuses []string
 	Cases    []casework.CaseView
-	First    string // query string of the first page
-	Next     string // query string of the next page, or ""
-	Paged    bool   // showing a later page
+	First    template.URL // the first page with the same filters
+	Next     template.URL // the next page, or ""
+	Paged    bool         // showing a later page
 	Advisors []advising.User
 	Sorts    []sortOption
 }
@@ -130,7 +131,7 @@ func (s *site) handleCaseload(c echo.Context) error {
 			first[k] = vs
 		}
 	}
-	data.First = first.Encode()
+	data.First = pageURL("/cases", first)
 	if a.IsAdmin() {
 		advisors, err := s.cw.ListUsers(ctx, a, advising.RoleAdvisor, "", casework.MaxLimit)
 		if err != nil {
@@ -148,9 +149,18 @@ func (s *site) handleCaseload(c echo.Context) error {
 	data.Cases = p.Items
 	if p.NextCursor != nil {
 		first.Set("cursor", *p.NextCursor)
-		data.Next = first.Encode()
+		data.Next = pageURL("/cases", first)
 	}
 	return s.render(c, http.StatusOK, "caseload", "Caseload", data)
+}
+
+// pageURL is a link to path with the given query. The query is encoded
+// here, so the template must not encode its = and & again.
+func pageURL(path string, q url.Values) template.URL {
+	if len(q) == 0 {
+		return template.URL(path)
+	}
+	return template.URL(path + "?" + q.Encode())
 }
 
 // caseData is what the case page shows.
@@ -466,7 +476,7 @@ func (s *site) handleAssign(c echo.Context) error {
 type auditData struct {
 	Form   *form
 	Events []auditRow
-	Next   string
+	Next   template.URL
 	Paged  bool
 }
 
@@ -530,7 +540,7 @@ func (s *site) handleAudit(c echo.Context) error {
 		if f.Values["actor_id"] != "" {
 			next.Set("actor_id", f.Values["actor_id"])
 		}
-		data.Next = next.Encode()
+		data.Next = pageURL("/admin/audit", next)
 	}
 	return s.render(c, http.StatusOK, "audit", "Audit trail", data)
 }

@@ -281,3 +281,26 @@ func TestAdminAssignsAndReadsAudit(t *testing.T) {
 		t.Errorf("GET /admin/advisors does not show the advisor's two open cases:\n%s", body)
 	}
 }
+
+func TestCaseloadPages(t *testing.T) {
+	s := newSite(t)
+	s.admin(t)
+	for range 27 {
+		s.applicant(t)
+	}
+	b := s.browser()
+	b.signIn(t, "admin@example.org")
+	rows := regexp.MustCompile(`<th scope="row"><a href="/cases/`)
+	body := b.get(t, "/cases?status=new&sort=created_at").Body.String()
+	next := regexp.MustCompile(`href="(/cases\?[^"]+)" rel="next"`).FindStringSubmatch(body)
+	if n := len(rows.FindAllString(body, -1)); n != 25 || next == nil {
+		t.Fatalf("GET /cases first page: %d rows, next link %v; want 25 and a next link", n, next)
+	}
+	body = b.get(t, strings.ReplaceAll(next[1], "&amp;", "&")).Body.String()
+	if n := len(rows.FindAllString(body, -1)); n != 2 || !strings.Contains(body, "First page") || strings.Contains(body, `rel="next"`) {
+		t.Errorf("GET /cases second page: %d rows; want 2, a first-page link and no next link", n)
+	}
+	if !strings.Contains(body, `<option value="created_at" selected>`) || !strings.Contains(body, `value="new" checked`) {
+		t.Errorf("GET /cases second page lost its filters")
+	}
+}
