@@ -226,9 +226,6 @@ var funcs = template.FuncMap{
 	"sectors":         func() []string { return advising.Sectors },
 	"studyModes":      func() []string { return advising.StudyModes },
 	"programmes":      func() []string { return advising.ProgrammeInterests },
-	"joinWords":       joinWords,
-	"nonEmpty":        func(s []string) bool { return len(s) > 0 },
-	"canTransition":   advising.CanTransition,
 	"canRecommend":    advising.CanRecommend,
 	"nextStatuses":    nextStatuses,
 	"stringsContains": func(list []string, s string) bool { return contains(list, s) },
@@ -315,8 +312,6 @@ func describedBy(f *form, name string, hint any) string {
 	}
 	return strings.Join(ids, " ")
 }
-
-func joinWords(list []string) string { return strings.Join(list, ", ") }
 
 func contains(list []string, s string) bool {
 	for _, v := range list {
