@@ -26,6 +26,7 @@ import (
 	"advising/internal/config"
 	"advising/internal/httpapi"
 	"advising/internal/store"
+	"advising/internal/web"
 )
 
 // app is the wired service: configuration, logger, store and use cases.
@@ -173,6 +174,7 @@ func (a *app) serve(ctx context.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := httpapi.NewServer(httpapi.Deps{Casework: a.cw, Log: a.log, OpenAPI: docs.OpenAPI, Registry: reg})
+	web.Register(handler, a.cw, web.Options{Log: a.log})
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on ADVISING_ADDR %s: %w", a.cfg.Addr, err)

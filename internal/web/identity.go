@@ -1,0 +1,131 @@
+package web
+
+import (
+	"net/http"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"advising/internal/advising"
+	"advising/internal/casework"
+)
+
+// handleHome serves GET / for anyone: a signed-in person goes to their start
+// page, anyone else to sign in.
+func (s *site) handleHome(c echo.Context) error {
+	return redirect(c, home(actorFrom(c)))
+}
+
+// signInData is what the sign-in page shows.
+type signInData struct {
+	Form *form
+	Next string
+}
+
+// handleSignInForm serves GET /signin for anyone.
+func (s *site) handleSignInForm(c echo.Context) error {
+	next := localPath(c.QueryParam("next"))
+	if a := actorFrom(c); a.UserID != "" {
+		if next == "" {
+			next = home(a)
+		}
+		return redirect(c, next)
+	}
+	return s.render(c, http.StatusOK, "signin", "Sign in", signInData{Form: newForm(), Next: next})
+}
+
+// handleSignIn serves POST /signin for anyone: on success the session
+// cookie holds the access token.
+func (s *site) handleSignIn(c echo.Context) error {
+	f := newForm()
+	f.Values["email"] = strings.TrimSpace(c.FormValue("email"))
+	next := localPath(c.FormValue("next"))
+	password := c.FormValue("password")
+	var v advising.Validator
+	v.Check(f.Values["email"] != "", "email", "is required")
+	v.Check(password != "", "password", "is required")
+	err := v.Err()
+	var sess casework.Session
+	if err == nil {
+		sess, err = s.cw.Login(c.Request().Context(), f.Values["email"], password)
+	}
+	if err != nil {
+		if !f.fail(err) {
+			return err
+		}
+		return s.render(c, statusFor(err), "signin", "Sign in", signInData{Form: f, Next: next})
+	}
+	setSession(c, sess.AccessToken, sess.ExpiresIn)
+	if next == "" {
+		next = home(advising.Actor{UserID: sess.User.ID, Role: sess.User.Role})
+	}
+	return redirect(c, next)
+}
+
+// handleSignOut serves POST /signout for anyone: it ends the browser's
+// session.
+func (s *site) handleSignOut(c echo.Context) error {
+	clearSession(c)
+	return redirect(c, "/signin?done=signed-out")
+}
+
+// handleRegisterForm serves GET /register for anyone.
+func (s *site) handleRegisterForm(c echo.Context) error {
+	if a := actorFrom(c); a.UserID != "" {
+		return redirect(c, home(a))
+	}
+	return s.render(c, http.StatusOK, "register", "Create your account", newForm())
+}
+
+// handleRegister serves POST /register for anyone: it creates an applicant,
+// opens their case and signs them in.
+func (s *site) handleRegister(c echo.Context) error {
+	f := newForm()
+	in := casework.NewAccount{Email: advising.NormalizeEmail(c.FormValue("email")),
+		Password: c.FormValue("password"), FullName: strings.TrimSpace(c.FormValue("full_name"))}
+	f.Values["email"], f.Values["full_name"] = in.Email, in.FullName
+	err := checkAccount(in)
+	if err == nil && in.Password != c.FormValue("password_again") {
+		err = advising.Invalid(advising.FieldError{Field: "password_again", Message: "does not match the password"})
+	}
+	var sess casework.Session
+	if err == nil {
+		sess, err = s.cw.Register(c.Request().Context(), in)
+	}
+	if err != nil {
+		if advising.ErrorCode(err) == advising.CodeConflict {
+			err = advising.Invalid(advising.FieldError{Field: "email", Message: "already has an account; sign in instead"})
+		}
+		if !f.fail(err) {
+			return err
+		}
+		return s.render(c, statusFor(err), "register", "Create your account", f)
+	}
+	setSession(c, sess.AccessToken, sess.ExpiresIn)
+	return redirect(c, "/portal?done=registered")
+}
+
+// checkAccount applies the API's rules for a new account, so the browser
+// and the API accept exactly the same accounts.
+func checkAccount(in casework.NewAccount) error {
+	var v advising.Validator
+	addr, err := mail.ParseAddress(in.Email)
+	switch {
+	case in.Email == "":
+		v.Add("email", "is required")
+	case len(in.Email) > 320 || err != nil || addr.Address != in.Email || !strings.Contains(in.Email, "."):
+		v.Add("email", "must be a valid email address")
+	}
+	n := utf8.RuneCountInString(in.Password)
+	v.Check(n >= advising.MinPasswordLen && n <= advising.MaxPasswordLen, "password",
+		"must be 10 to 128 characters long")
+	switch {
+	case in.FullName == "":
+		v.Add("full_name", "is required")
+	case utf8.RuneCountInString(in.FullName) > 200:
+		v.Add("full_name", "must be at most 200 characters")
+	}
+	return v.Err()
+}

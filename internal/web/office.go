@@ -1,0 +1,557 @@
+package web
+
+import (
+	"cmp"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"advising/internal/advising"
+	"advising/internal/casework"
+)
+
+// dashboardData is what the dashboard shows.
+type dashboardData struct {
+	Dashboard casework.Dashboard
+	Office    bool // admin: the whole office
+	Statuses  []statusCount
+	Flags     []flagCount
+	FollowUps []casework.CaseView
+	Now       time.Time
+}
+
+type statusCount struct {
+	Status advising.Status
+	Count  int
+}
+
+type flagCount struct {
+	Flag  advising.Flag
+	Count int
+}
+
+// followUpsShown is how many upcoming follow-ups the dashboard lists.
+const followUpsShown = 10
+
+// handleDashboard serves GET /dashboard for advisors (their caseload) and
+// admin (the whole office): counts by status, the attention list with its
+// flags in words, and the follow-ups due soonest.
+func (s *site) handleDashboard(c echo.Context) error {
+	ctx, a := c.Request().Context(), actorFrom(c)
+	d, err := s.cw.Dashboard(ctx, a)
+	if err != nil {
+		return err
+	}
+	open := []string{string(advising.StatusNew), string(advising.StatusEvidenceCollection),
+		string(advising.StatusUnderReview), string(advising.StatusRecommended)}
+	p, err := s.cw.ListCases(ctx, a, casework.CaseQuery{Statuses: open, Sort: "next_follow_up_at", Limit: followUpsShown})
+	if err != nil {
+		return err
+	}
+	data := dashboardData{Dashboard: d, Office: a.IsAdmin(), Now: d.GeneratedAt}
+	for _, cv := range p.Items {
+		if cv.NextFollowUpAt != nil {
+			data.FollowUps = append(data.FollowUps, cv)
+		}
+	}
+	for _, st := range advising.Statuses {
+		data.Statuses = append(data.Statuses, statusCount{st, d.ByStatus[st]})
+	}
+	for _, f := range advising.Flags {
+		if d.Flags[f] > 0 {
+			data.Flags = append(data.Flags, flagCount{f, d.Flags[f]})
+		}
+	}
+	return s.render(c, http.StatusOK, "dashboard", "Dashboard", data)
+}
+
+// caseloadData is what the caseload table shows.
+type caseloadData struct {
+	Form     *form
+	Statuses []string
+	Cases    []casework.CaseView
+	First    template.URL // the first page with the same filters
+	Next     template.URL // the next page, or ""
+	Paged    bool         // showing a later page
+	Advisors []advising.User
+	Sorts    []sortOption
+}
+
+type sortOption struct{ Value, Label string }
+
+var caseSorts = []sortOption{
+	{"-updated_at", "Recently updated first"},
+	{"updated_at", "Least recently updated first"},
+	{"next_follow_up_at", "Follow-up date, soonest first"},
+	{"created_at", "Oldest case first"},
+}
+
+// caseListSize is how many cases one page of the caseload shows.
+const caseListSize = 25
+
+// handleCaseload serves GET /cases for advisors (their caseload) and admin
+// (every case, or one advisor's, or the unassigned): the API's filters,
+// search, sort and paging as a form.
+func (s *site) handleCaseload(c echo.Context) error {
+	ctx, a := c.Request().Context(), actorFrom(c)
+	qp := c.QueryParams()
+	f := newForm()
+	for _, k := range []string{"flag", "q", "sort", "advisor"} {
+		f.Values[k] = qp.Get(k)
+	}
+	var statuses []string
+	for _, v := range qp["status"] {
+		for _, st := range strings.Split(v, ",") {
+			if st = strings.TrimSpace(st); st != "" {
+				statuses = append(statuses, st)
+			}
+		}
+	}
+	q := casework.CaseQuery{Statuses: statuses, Flag: f.Values["flag"], Q: strings.TrimSpace(f.Values["q"]),
+		Sort: f.Values["sort"], Cursor: qp.Get("cursor"), Limit: caseListSize}
+	switch adv := f.Values["advisor"]; {
+	case adv == "unassigned":
+		q.Unassigned = true
+	case adv != "":
+		q.AdvisorID = adv
+	}
+	if id := qp.Get("advisor_id"); id != "" && q.AdvisorID == "" { // links from the advisors page
+		q.AdvisorID, f.Values["advisor"] = id, id
+	}
+	data := caseloadData{Form: f, Statuses: statuses, Sorts: caseSorts, Paged: q.Cursor != ""}
+	first := url.Values{}
+	for k, vs := range qp {
+		if k != "cursor" && k != "done" {
+			first[k] = vs
+		}
+	}
+	data.First = pageURL("/cases", first)
+	if a.IsAdmin() {
+		advisors, err := s.cw.ListUsers(ctx, a, advising.RoleAdvisor, "", casework.MaxLimit)
+		if err != nil {
+			return err
+		}
+		data.Advisors = advisors.Items
+	}
+	p, err := s.cw.ListCases(ctx, a, q)
+	if err != nil {
+		if !f.fail(err) {
+			return err
+		}
+		return s.render(c, statusFor(err), "caseload", "Caseload", data)
+	}
+	data.Cases = p.Items
+	if p.NextCursor != nil {
+		first.Set("cursor", *p.NextCursor)
+		data.Next = pageURL("/cases", first)
+	}
+	return s.render(c, http.StatusOK, "caseload", "Caseload", data)
+}
+
+// pageURL is a link to path with the given query. The query is encoded
+// here, so the template must not encode its = and & again.
+func pageURL(path string, q url.Values) template.URL {
+	if len(q) == 0 {
+		return template.URL(path)
+	}
+	return template.URL(path + "?" + q.Encode())
+}
+
+// caseData is what the case page shows.
+type caseData struct {
+	Case      casework.CaseView
+	Notes     []advising.Note
+	MoreNotes bool
+	Advisors  []advising.User // admin: enabled advisors to assign
+	Forms     map[string]*form
+	Suggested advising.Pathway
+	Today     string
+}
+
+// Form returns the named form's state, empty when it was not posted.
+func (d caseData) Form(name string) *form {
+	if f, ok := d.Forms[name]; ok {
+		return f
+	}
+	return newForm()
+}
+
+// handleCase serves GET /cases/:caseID for the case's advisor and admin.
+func (s *site) handleCase(c echo.Context) error {
+	return s.showCase(c, http.StatusOK, nil)
+}
+
+// showCase renders the case page; forms holds the one form that was posted
+// with errors, so its problems appear next to its fields.
+func (s *site) showCase(c echo.Context, status int, forms map[string]*form) error {
+	ctx, a := c.Request().Context(), actorFrom(c)
+	cv, err := s.cw.Case(ctx, a, c.Param("caseID"))
+	if err != nil {
+		return err
+	}
+	notes, err := s.cw.ListNotes(ctx, a, cv.ID, "", casework.MaxLimit)
+	if err != nil {
+		return err
+	}
+	data := caseData{Case: cv, Notes: notes.Items, MoreNotes: notes.NextCursor != nil, Forms: forms,
+		Suggested: cv.Evidence.SuggestedPathway(), Today: time.Now().UTC().Format(time.DateOnly)}
+	if a.IsAdmin() {
+		if data.Advisors, err = s.enabledAdvisors(c); err != nil {
+			return err
+		}
+	}
+	return s.render(c, status, "case", cv.Applicant.FullName, data)
+}
+
+// caseFormFailed shows the case page again with err next to the named form,
+// or returns err for the error page when it is not the user's to correct.
+func (s *site) caseFormFailed(c echo.Context, name string, f *form, err error) error {
+	if !f.fail(err) {
+		return err
+	}
+	return s.showCase(c, statusFor(err), map[string]*form{name: f})
+}
+
+func caseURL(c echo.Context, done, anchor string) string {
+	u := "/cases/" + url.PathEscape(c.Param("caseID")) + "?done=" + done
+	if anchor != "" {
+		u += "#" + anchor
+	}
+	return u
+}
+
+// versionCheck is the form's If-Match: a status or follow-up form posted
+// from a page older than the case's last change is refused.
+func versionCheck(c echo.Context) casework.Precondition {
+	v, err := strconv.Atoi(c.FormValue("version"))
+	if err != nil {
+		return nil
+	}
+	return func(_ string, current int) bool { return current == v }
+}
+
+// handleCaseStatus serves POST /cases/:caseID/status for the case's
+// advisor and admin.
+func (s *site) handleCaseStatus(c echo.Context) error {
+	f := newForm()
+	st := advising.Status(c.FormValue("status"))
+	f.Values["status"] = string(st)
+	var err error
+	if st == "" {
+		err = advising.Invalid(advising.FieldError{Field: "status", Message: "must be chosen"})
+	} else {
+		_, err = s.cw.UpdateCase(c.Request().Context(), actorFrom(c), c.Param("caseID"),
+			casework.CaseUpdate{Status: &st}, versionCheck(c))
+	}
+	if err != nil {
+		return s.caseFormFailed(c, "status", f, err)
+	}
+	return redirect(c, caseURL(c, "status", ""))
+}
+
+// handleCaseFollowUp serves POST /cases/:caseID/follow-up for the case's
+// advisor and admin: set the next follow-up date, or clear it.
+func (s *site) handleCaseFollowUp(c echo.Context) error {
+	f := newForm()
+	day := strings.TrimSpace(c.FormValue("next_follow_up_at"))
+	f.Values["next_follow_up_at"] = day
+	u := casework.CaseUpdate{SetFollowUp: true}
+	var err error
+	if c.FormValue("clear") == "" {
+		t, perr := time.Parse(time.DateOnly, day)
+		if perr != nil {
+			err = advising.Invalid(advising.FieldError{Field: "next_follow_up_at", Message: "must be a date"})
+		} else {
+			t = t.Add(9 * time.Hour) // a working morning, UTC
+			u.NextFollowUpAt = &t
+		}
+	}
+	if err == nil {
+		_, err = s.cw.UpdateCase(c.Request().Context(), actorFrom(c), c.Param("caseID"), u, versionCheck(c))
+	}
+	if err != nil {
+		return s.caseFormFailed(c, "followup", f, err)
+	}
+	return redirect(c, caseURL(c, "follow-up", ""))
+}
+
+// handleCaseRecommend serves POST /cases/:caseID/recommendation for the
+// case's advisor and admin.
+func (s *site) handleCaseRecommend(c echo.Context) error {
+	f := newForm()
+	f.Values["pathway"], f.Values["rationale"] = c.FormValue("pathway"), c.FormValue("rationale")
+	_, err := s.cw.Recommend(c.Request().Context(), actorFrom(c), c.Param("caseID"),
+		advising.Pathway(f.Values["pathway"]), f.Values["rationale"])
+	if err != nil {
+		return s.caseFormFailed(c, "recommend", f, err)
+	}
+	return redirect(c, caseURL(c, "recommended", "recommendation"))
+}
+
+// handleNoteCreate serves POST /cases/:caseID/notes for the case's advisor
+// and admin.
+func (s *site) handleNoteCreate(c echo.Context) error {
+	f := newForm()
+	f.Values["body"], f.Values["visibility"] = c.FormValue("body"), c.FormValue("visibility")
+	var err error
+	if f.Values["visibility"] == "" {
+		// Never default silently: who can read a note must be a choice.
+		err = advising.Invalid(advising.FieldError{Field: "visibility", Message: "must be chosen: private or shared with the applicant"})
+	} else {
+		_, err = s.cw.AddNote(c.Request().Context(), actorFrom(c), c.Param("caseID"),
+			casework.NewNote{Body: f.Values["body"], Visibility: advising.Visibility(f.Values["visibility"])})
+	}
+	if err != nil {
+		return s.caseFormFailed(c, "note", f, err)
+	}
+	return redirect(c, caseURL(c, "note", "notes"))
+}
+
+// handleNoteDelete serves POST /cases/:caseID/notes/:noteID/delete for the
+// note's author and admin.
+func (s *site) handleNoteDelete(c echo.Context) error {
+	if err := s.cw.DeleteNote(c.Request().Context(), actorFrom(c), c.Param("noteID")); err != nil {
+		return err
+	}
+	return redirect(c, caseURL(c, "note-deleted", "notes"))
+}
+
+// handleOverride serves POST /cases/:caseID/work-samples/:sampleID/override
+// for the case's advisor and admin: a label with a reason.
+func (s *site) handleOverride(c echo.Context) error {
+	f := newForm()
+	f.Values["label"], f.Values["reason"] = c.FormValue("label"), c.FormValue("reason")
+	var err error
+	if f.Values["label"] == "" {
+		err = advising.Invalid(advising.FieldError{Field: "label", Message: "must be chosen"})
+	} else {
+		_, err = s.cw.OverrideLabel(c.Request().Context(), actorFrom(c), c.Param("sampleID"),
+			advising.Label(f.Values["label"]), f.Values["reason"])
+	}
+	if err != nil {
+		return s.caseFormFailed(c, "override-"+c.Param("sampleID"), f, err)
+	}
+	return redirect(c, caseURL(c, "override", "sample-"+c.Param("sampleID")))
+}
+
+// handleOverrideRemove serves POST
+// /cases/:caseID/work-samples/:sampleID/override/delete for the case's
+// advisor and admin.
+func (s *site) handleOverrideRemove(c echo.Context) error {
+	if err := s.cw.RemoveOverride(c.Request().Context(), actorFrom(c), c.Param("sampleID")); err != nil {
+		return err
+	}
+	return redirect(c, caseURL(c, "override-gone", "sample-"+c.Param("sampleID")))
+}
+
+// handleCaseAssign serves POST /cases/:caseID/assignment for admin.
+func (s *site) handleCaseAssign(c echo.Context) error {
+	f := newForm()
+	id := c.FormValue("advisor_id")
+	f.Values["advisor_id"] = id
+	var advisorID *string
+	if id != "" {
+		advisorID = &id
+	}
+	if _, err := s.cw.AssignCase(c.Request().Context(), actorFrom(c), c.Param("caseID"), advisorID); err != nil {
+		return s.caseFormFailed(c, "assign", f, err)
+	}
+	return redirect(c, caseURL(c, "assigned", ""))
+}
+
+// enabledAdvisors lists the advisors a case may be given to.
+func (s *site) enabledAdvisors(c echo.Context) ([]advising.User, error) {
+	p, err := s.cw.ListUsers(c.Request().Context(), actorFrom(c), advising.RoleAdvisor, "", casework.MaxLimit)
+	if err != nil {
+		return nil, err
+	}
+	var out []advising.User
+	for _, u := range p.Items {
+		if !u.Disabled {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// advisorLoads returns each advisor's open-case count, by advisor ID.
+func (s *site) advisorLoads(c echo.Context) (map[string]int, error) {
+	d, err := s.cw.Dashboard(c.Request().Context(), actorFrom(c))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int, len(d.Advisors))
+	for _, l := range d.Advisors {
+		out[l.Advisor.ID] = l.OpenCases
+	}
+	return out, nil
+}
+
+// assignmentsData is what the assignments page shows.
+type assignmentsData struct {
+	Loads       []advisorLoad
+	Unassigned  []casework.CaseView
+	MoreWaiting bool
+	From        *advisorLoad // the advisor whose cases may be moved
+	FromCases   []casework.CaseView
+	Suggest     string // the least loaded enabled advisor
+}
+
+type advisorLoad struct {
+	User      advising.User
+	OpenCases int
+}
+
+// handleAssignments serves GET /admin/assignments for admin: advisors by
+// open caseload, the unassigned cases to give out (the least loaded advisor
+// suggested), and the most loaded advisor's cases to move.
+func (s *site) handleAssignments(c echo.Context) error {
+	ctx, a := c.Request().Context(), actorFrom(c)
+	advisors, err := s.enabledAdvisors(c)
+	if err != nil {
+		return err
+	}
+	counts, err := s.advisorLoads(c)
+	if err != nil {
+		return err
+	}
+	var data assignmentsData
+	for _, u := range advisors {
+		data.Loads = append(data.Loads, advisorLoad{User: u, OpenCases: counts[u.ID]})
+	}
+	slices.SortStableFunc(data.Loads, func(x, y advisorLoad) int {
+		return cmp.Or(cmp.Compare(x.OpenCases, y.OpenCases), strings.Compare(x.User.FullName, y.User.FullName))
+	})
+	if len(data.Loads) > 0 {
+		data.Suggest = data.Loads[0].User.ID
+	}
+	open := []string{string(advising.StatusNew), string(advising.StatusEvidenceCollection),
+		string(advising.StatusUnderReview), string(advising.StatusRecommended)}
+	p, err := s.cw.ListCases(ctx, a, casework.CaseQuery{Unassigned: true, Statuses: open, Sort: "created_at", Limit: casework.MaxLimit})
+	if err != nil {
+		return err
+	}
+	data.Unassigned, data.MoreWaiting = p.Items, p.NextCursor != nil
+	from := c.QueryParam("from")
+	for i := range data.Loads {
+		if (from == "" && i == len(data.Loads)-1) || data.Loads[i].User.ID == from {
+			data.From = &data.Loads[i]
+		}
+	}
+	if data.From != nil && data.From.OpenCases > 0 {
+		p, err := s.cw.ListCases(ctx, a, casework.CaseQuery{AdvisorID: data.From.User.ID, Statuses: open, Limit: casework.MaxLimit})
+		if err != nil {
+			return err
+		}
+		data.FromCases = p.Items
+	}
+	return s.render(c, http.StatusOK, "assignments", "Assignments", data)
+}
+
+// handleAssign serves POST /admin/assignments for admin: give one case to
+// an advisor, then come back to the assignments page.
+func (s *site) handleAssign(c echo.Context) error {
+	id := c.FormValue("advisor_id")
+	var advisorID *string
+	if id != "" {
+		advisorID = &id
+	}
+	if _, err := s.cw.AssignCase(c.Request().Context(), actorFrom(c), c.FormValue("case_id"), advisorID); err != nil {
+		return err
+	}
+	back := "/admin/assignments?done=assigned"
+	if from := c.FormValue("from"); from != "" {
+		back += "&from=" + url.QueryEscape(from)
+	}
+	return redirect(c, back)
+}
+
+// auditData is what the audit trail page shows.
+type auditData struct {
+	Form   *form
+	Events []auditRow
+	Next   template.URL
+	Paged  bool
+}
+
+// auditRow is one event in words.
+type auditRow struct {
+	At                   time.Time
+	ActorID, Who, Role   string
+	Action               string
+	EntityType, EntityID string
+	CaseID               string
+}
+
+func newAuditRow(e advising.AuditEvent, names map[string]string) auditRow {
+	r := auditRow{At: e.At, Action: humanize(strings.ReplaceAll(e.Action, ".", " ")), EntityType: humanize(e.EntityType),
+		EntityID: e.EntityID, CaseID: derefString(e.CaseID), ActorID: derefString(e.ActorID), Who: "The system"}
+	if r.ActorID != "" {
+		r.Who = "An applicant"
+		if n, ok := names[r.ActorID]; ok {
+			r.Who = n
+		}
+	}
+	if e.ActorRole != nil {
+		r.Role = string(*e.ActorRole)
+	}
+	return r
+}
+
+// handleAudit serves GET /admin/audit for admin: the audit trail, newest
+// first, optionally for one case or one person.
+func (s *site) handleAudit(c echo.Context) error {
+	ctx, a := c.Request().Context(), actorFrom(c)
+	f := newForm()
+	f.Values["case_id"] = strings.TrimSpace(c.QueryParam("case_id"))
+	f.Values["actor_id"] = strings.TrimSpace(c.QueryParam("actor_id"))
+	data := auditData{Form: f, Paged: c.QueryParam("cursor") != ""}
+	names := map[string]string{}
+	for _, role := range []advising.Role{advising.RoleAdmin, advising.RoleAdvisor} {
+		p, err := s.cw.ListUsers(ctx, a, role, "", casework.MaxLimit)
+		if err != nil {
+			return err
+		}
+		for _, u := range p.Items {
+			names[u.ID] = u.FullName
+		}
+	}
+	p, err := s.cw.ListAudit(ctx, a, f.Values["case_id"], f.Values["actor_id"], c.QueryParam("cursor"), 50)
+	if err != nil {
+		if !f.fail(err) {
+			return err
+		}
+		return s.render(c, statusFor(err), "audit", "Audit trail", data)
+	}
+	for _, e := range p.Items {
+		data.Events = append(data.Events, newAuditRow(e, names))
+	}
+	if p.NextCursor != nil {
+		next := url.Values{"cursor": {*p.NextCursor}}
+		if f.Values["case_id"] != "" {
+			next.Set("case_id", f.Values["case_id"])
+		}
+		if f.Values["actor_id"] != "" {
+			next.Set("actor_id", f.Values["actor_id"])
+		}
+		data.Next = pageURL("/admin/audit", next)
+	}
+	return s.render(c, http.StatusOK, "audit", "Audit trail", data)
+}
+
+// applicantCase is the applicant's view of their case: shared notes only.
+type applicantCase = casework.ApplicantCase
+
+func (s *site) applicantCase(c echo.Context, applicantID string) (*applicantCase, error) {
+	ac, err := s.cw.ApplicantCase(c.Request().Context(), actorFrom(c), applicantID)
+	if err != nil {
+		return nil, err
+	}
+	return &ac, nil
+}

@@ -1,0 +1,261 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"advising/internal/advising"
+	"advising/internal/casework"
+)
+
+// portalData is the applicant's overview.
+type portalData struct {
+	Applicant casework.Applicant
+	Case      *applicantCase
+	Samples   []advising.WorkSample
+	Form      *form
+	CanAdd    bool
+}
+
+// handlePortal serves GET /portal for applicants: their case, profile,
+// work samples with classification and rationale, shared notes and the
+// recommendation.
+func (s *site) handlePortal(c echo.Context) error {
+	return s.showPortal(c, http.StatusOK, newForm())
+}
+
+func (s *site) showPortal(c echo.Context, status int, f *form) error {
+	ctx, a := c.Request().Context(), actorFrom(c)
+	ap, err := s.cw.Applicant(ctx, a, a.UserID)
+	if err != nil {
+		return err
+	}
+	p, err := s.cw.WorkSamples(ctx, a, a.UserID, "", casework.MaxLimit)
+	if err != nil {
+		return err
+	}
+	ac, err := s.applicantCase(c, a.UserID)
+	if err != nil {
+		return err
+	}
+	return s.render(c, status, "portal", "My application", portalData{Applicant: ap, Case: ac, Samples: p.Items, Form: f,
+		CanAdd: len(p.Items) < advising.MaxWorkSamples})
+}
+
+// handleSampleCreate serves POST /portal/work-samples for applicants: a
+// work sample typed or pasted in, or uploaded as a text file.
+func (s *site) handleSampleCreate(c echo.Context) error {
+	f := newForm()
+	f.Values["title"] = c.FormValue("title")
+	f.Values["description"] = c.FormValue("description")
+	in, err := readSample(c)
+	if err == nil {
+		_, err = s.cw.SubmitWorkSample(c.Request().Context(), actorFrom(c), actorFrom(c).UserID, in)
+	}
+	if err != nil {
+		if !f.fail(err) {
+			return err
+		}
+		if advising.ErrorCode(err) == advising.CodeUnsupportedMedia || advising.ErrorCode(err) == advising.CodeTooLarge {
+			f.Errors["file"], f.Summary = f.Summary, ""
+		}
+		return s.showPortal(c, statusFor(err), f)
+	}
+	return redirect(c, "/portal?done=sample#samples")
+}
+
+// maxUploadFile is the largest work-sample file, as the API allows.
+const maxUploadFile = 2 << 20
+
+// readSample reads the sample form: a file when one was chosen, else the
+// text typed in. Files follow the API's rules: text/plain or text/markdown
+// whose content really is UTF-8 text.
+func readSample(c echo.Context) (casework.NewWorkSample, error) {
+	in := casework.NewWorkSample{Title: c.FormValue("title"), Description: c.FormValue("description")}
+	fh, err := c.FormFile("file")
+	switch {
+	case errors.Is(err, http.ErrMissingFile):
+		return in, nil
+	case err != nil:
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return in, advising.Errorf(advising.CodeTooLarge, "uploads may be at most 2 MiB")
+		}
+		return in, advising.Errorf(advising.CodeBadRequest, "the upload could not be read")
+	case fh.Size == 0 && fh.Filename == "":
+		return in, nil
+	}
+	if strings.TrimSpace(in.Description) != "" {
+		return in, advising.Invalid(advising.FieldError{Field: "description",
+			Message: "must be empty when you upload a file; choose one or the other"})
+	}
+	text, err := uploadedText(fh)
+	if err != nil {
+		return in, err
+	}
+	name := fh.Filename
+	in.Description, in.Filename = text, &name
+	return in, nil
+}
+
+// uploadTypes are the declared types accepted for a file; a file declared
+// as generic bytes is judged by its content alone.
+var uploadTypes = map[string]bool{"text/plain": true, "text/markdown": true, "text/x-markdown": true,
+	"application/octet-stream": true, "": true}
+
+func uploadedText(fh *multipart.FileHeader) (string, error) {
+	if fh.Size > maxUploadFile {
+		return "", advising.Errorf(advising.CodeTooLarge, "uploads may be at most 2 MiB")
+	}
+	mt, _, err := mime.ParseMediaType(fh.Header.Get(echo.HeaderContentType))
+	if err != nil {
+		mt = ""
+	}
+	if !uploadTypes[mt] {
+		return "", advising.Errorf(advising.CodeUnsupportedMedia, "the file must be plain text or Markdown (.txt or .md)")
+	}
+	r, err := fh.Open()
+	if err != nil {
+		return "", advising.Errorf(advising.CodeBadRequest, "the upload could not be read")
+	}
+	defer r.Close()
+	b, err := io.ReadAll(io.LimitReader(r, maxUploadFile+1))
+	if err != nil {
+		return "", advising.Errorf(advising.CodeBadRequest, "the upload could not be read")
+	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if sniffed := http.DetectContentType(b); !strings.HasPrefix(sniffed, "text/") || hasBinaryBytes(b) {
+		return "", advising.Errorf(advising.CodeUnsupportedMedia, "the file is not plain text; save it as .txt or .md and try again")
+	}
+	if !utf8.Valid(b) {
+		return "", advising.Invalid(advising.FieldError{Field: "file", Message: "must be saved as UTF-8 text"})
+	}
+	return string(b), nil
+}
+
+// hasBinaryBytes reports whether b holds a control byte that never appears
+// in text (tab, line feed, form feed, carriage return and escape do).
+func hasBinaryBytes(b []byte) bool {
+	for _, c := range b {
+		if c <= 0x08 || c == 0x0B || (c >= 0x0E && c <= 0x1A) || (c >= 0x1C && c <= 0x1F) || c == 0x7F {
+			return true
+		}
+	}
+	return false
+}
+
+// handleSampleDelete serves POST /portal/work-samples/:sampleID/delete for
+// applicants, on their own samples only (casework's rule).
+func (s *site) handleSampleDelete(c echo.Context) error {
+	if err := s.cw.DeleteWorkSample(c.Request().Context(), actorFrom(c), c.Param("sampleID")); err != nil {
+		return err
+	}
+	return redirect(c, "/portal?done=sample-deleted#samples")
+}
+
+// handleProfileForm serves GET /portal/profile for applicants.
+func (s *site) handleProfileForm(c echo.Context) error {
+	a := actorFrom(c)
+	ap, err := s.cw.Applicant(c.Request().Context(), a, a.UserID)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "profile", "Your profile", profileForm(ap.Profile))
+}
+
+// selfAssessed are the six skills, as form names and words.
+var selfAssessed = []struct{ Name, Label string }{
+	{"strategic_thinking", "Strategic thinking"},
+	{"problem_solving", "Problem solving"},
+	{"communication", "Communication"},
+	{"team_building", "Team building"},
+	{"adaptability", "Adaptability"},
+	{"ethical_data_driven_decision_making", "Ethical and data-driven decision making"},
+}
+
+// profileForm fills the profile form from a stored profile.
+func profileForm(p advising.Profile) *form {
+	f := newForm()
+	f.Values["years_experience"] = derefInt(p.YearsExperience)
+	f.Values["sector"] = derefString(p.Sector)
+	f.Values["responsibilities"] = strings.Join(p.Responsibilities, "\n")
+	f.Values["target_role"] = derefString(p.TargetRole)
+	f.Values["programme_interest"] = derefString(p.ProgrammeInterest)
+	f.Values["study_mode"] = derefString(p.StudyMode)
+	f.Values["target_intake"] = derefString(p.TargetIntake)
+	if sa := p.SelfAssessment; sa != nil {
+		for i, score := range []*int{sa.StrategicThinking, sa.ProblemSolving, sa.Communication, sa.TeamBuilding,
+			sa.Adaptability, sa.EthicalDataDrivenDecisionMaking} {
+			f.Values["self_assessment."+selfAssessed[i].Name] = derefInt(score)
+		}
+	}
+	return f
+}
+
+// handleProfileSave serves POST /portal/profile for applicants: it replaces
+// the whole profile, as the API's PUT does.
+func (s *site) handleProfileSave(c echo.Context) error {
+	f := newForm()
+	for _, k := range []string{"years_experience", "sector", "responsibilities", "target_role", "programme_interest",
+		"study_mode", "target_intake"} {
+		f.Values[k] = c.FormValue(k)
+	}
+	var v advising.Validator
+	opt := func(k string) *string {
+		if s := strings.TrimSpace(f.Values[k]); s != "" {
+			return &s
+		}
+		return nil
+	}
+	num := func(field string) *int {
+		s := strings.TrimSpace(c.FormValue(field))
+		f.Values[field] = s
+		if s == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			v.Add(field, "must be a whole number")
+			return nil
+		}
+		return &n
+	}
+	p := advising.Profile{YearsExperience: num("years_experience"), Sector: opt("sector"), TargetRole: opt("target_role"),
+		ProgrammeInterest: opt("programme_interest"), StudyMode: opt("study_mode"), TargetIntake: opt("target_intake")}
+	for _, line := range strings.Split(f.Values["responsibilities"], "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			p.Responsibilities = append(p.Responsibilities, line)
+		}
+	}
+	scores := make([]*int, len(selfAssessed))
+	rated := false
+	for i, sk := range selfAssessed {
+		scores[i] = num("self_assessment." + sk.Name)
+		rated = rated || scores[i] != nil
+	}
+	if rated {
+		p.SelfAssessment = &advising.SelfAssessment{StrategicThinking: scores[0], ProblemSolving: scores[1],
+			Communication: scores[2], TeamBuilding: scores[3], Adaptability: scores[4], EthicalDataDrivenDecisionMaking: scores[5]}
+	}
+	err := v.Err()
+	if err == nil {
+		a := actorFrom(c)
+		_, err = s.cw.ReplaceProfile(c.Request().Context(), a, a.UserID, p)
+	}
+	if err != nil {
+		if !f.fail(err) {
+			return err
+		}
+		return s.render(c, statusFor(err), "profile", "Your profile", f)
+	}
+	return redirect(c, "/portal?done=profile")
+}

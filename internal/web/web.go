@@ -1,0 +1,191 @@
+// Package web is the office's browser interface: server-rendered pages for
+// advisors, admin and applicants, served by the same binary as the v1 API.
+// Pages are html/template files and static assets embedded in the binary;
+// every page calls casework, so the caseload and note-visibility rules are
+// exactly the API's. It imports advising, casework and echo, never the store.
+package web
+
+import (
+	"embed"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"advising/internal/advising"
+	"advising/internal/casework"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Options configures the web interface.
+type Options struct {
+	// Log receives 5xx failures, once each.
+	Log *slog.Logger
+}
+
+// site holds what every page handler needs.
+type site struct {
+	cw    *casework.Service
+	log   *slog.Logger
+	pages map[string]*pageTemplate
+}
+
+// Register adds the browser pages under / to e. It wraps e's error handler
+// so that errors on page routes render as HTML pages; every other path (the
+// JSON API, operations) keeps the handler it had.
+func Register(e *echo.Echo, cw *casework.Service, o Options) {
+	log := o.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &site{cw: cw, log: log, pages: parsePages()}
+	prev := e.HTTPErrorHandler
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		if !isPageRequest(c.Request()) {
+			prev(err, c)
+			return
+		}
+		s.renderError(c, err)
+	}
+	s.routes(e)
+}
+
+// pageSections are the first path segments the web interface owns. Any
+// request under them, matched or not, gets HTML errors.
+var pageSections = map[string]bool{"": true, "signin": true, "signout": true, "register": true,
+	"dashboard": true, "cases": true, "admin": true, "portal": true, "static": true}
+
+// isPageRequest reports whether an error on r should be an HTML page: any
+// path the web interface owns, and unknown paths outside the API and the
+// operations endpoints when the client asks for HTML.
+func isPageRequest(r *http.Request) bool {
+	first, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if pageSections[first] {
+		return true
+	}
+	switch first {
+	case "api", "healthz", "readyz", "metrics":
+		return false
+	}
+	return strings.Contains(r.Header.Get(echo.HeaderAccept), "text/html")
+}
+
+// staticFiles returns the embedded assets under static/.
+func staticFiles() fs.FS {
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err) // the folder is embedded at build time
+	}
+	return sub
+}
+
+// statusByCode maps the service's error codes to the status of an error page,
+// the same table the API's problem details use.
+var statusByCode = map[advising.Code]int{
+	advising.CodeInvalid:            http.StatusUnprocessableEntity,
+	advising.CodeBadRequest:         http.StatusBadRequest,
+	advising.CodeNotFound:           http.StatusNotFound,
+	advising.CodeConflict:           http.StatusConflict,
+	advising.CodeUnauthenticated:    http.StatusUnauthorized,
+	advising.CodeForbidden:          http.StatusForbidden,
+	advising.CodePreconditionFailed: http.StatusPreconditionFailed,
+	advising.CodeUnsupportedMedia:   http.StatusUnsupportedMediaType,
+	advising.CodeTooLarge:           http.StatusRequestEntityTooLarge,
+	advising.CodeRateLimited:        http.StatusTooManyRequests,
+}
+
+// errorView is what the error page shows.
+type errorView struct {
+	Status  int
+	Heading string
+	Message string
+	Fields  []string
+}
+
+// renderError writes an error as an HTML page with a sentence, never raw
+// JSON. Unknown errors are logged once and shown without detail.
+func (s *site) renderError(c echo.Context, err error) {
+	ev := errorView{Status: http.StatusInternalServerError,
+		Message: "Something went wrong on our side. It has been logged; please try again."}
+	var ae *advising.Error
+	var he *echo.HTTPError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &ae) && statusByCode[ae.Code] != 0:
+		ev.Status, ev.Message = statusByCode[ae.Code], sentence(ae.Detail)
+		for _, f := range ae.Fields {
+			ev.Fields = append(ev.Fields, fieldSentence(f))
+		}
+	case errors.As(err, &mbe):
+		ev.Status, ev.Message = http.StatusRequestEntityTooLarge, "The file or form you sent is larger than 2 MiB."
+	case errors.As(err, &he) && he.Code < http.StatusInternalServerError:
+		ev.Status, ev.Message = he.Code, httpMessage(he.Code)
+	default:
+		s.log.ErrorContext(c.Request().Context(), "page failed", "err", err, "route", c.Path(),
+			"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+	}
+	ev.Heading = headingFor(ev.Status)
+	// Unmatched paths run no route middleware: give their page the same headers.
+	h := c.Response().Header()
+	if h.Get(echo.HeaderContentSecurityPolicy) == "" {
+		h.Set(echo.HeaderContentSecurityPolicy, contentSecurityPolicy)
+		h.Set(echo.HeaderXContentTypeOptions, "nosniff")
+		h.Set(echo.HeaderXFrameOptions, "DENY")
+		h.Set(echo.HeaderReferrerPolicy, "same-origin")
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(ev.Status)
+		return
+	}
+	if rerr := s.render(c, ev.Status, "error", ev.Heading, ev); rerr != nil {
+		s.log.ErrorContext(c.Request().Context(), "render error page", "err", rerr)
+	}
+}
+
+func httpMessage(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "There is no page at this address, or you may not see it."
+	case http.StatusMethodNotAllowed:
+		return "This page cannot be used that way. Go back and use the buttons on the page."
+	case http.StatusForbidden:
+		return "Your account may not use this page."
+	case http.StatusRequestEntityTooLarge:
+		return "The file or form you sent is larger than 2 MiB."
+	case http.StatusBadRequest:
+		return "The request could not be read. Go back, reload the page and try again."
+	}
+	return sentence(strings.ToLower(http.StatusText(status)))
+}
+
+func headingFor(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "Page not found"
+	case http.StatusForbidden:
+		return "Not allowed"
+	case http.StatusUnauthorized:
+		return "Please sign in"
+	case http.StatusConflict:
+		return "That change is not possible now"
+	case http.StatusTooManyRequests:
+		return "Too many attempts"
+	case http.StatusUnprocessableEntity:
+		return "Some details need correcting"
+	}
+	if status >= 500 {
+		return "Something went wrong"
+	}
+	return http.StatusText(status)
+}
