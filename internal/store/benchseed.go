@@ -22,7 +22,7 @@ type Office struct {
 
 // insertBatch is how many rows go into one INSERT: a few hundred rows amortise
 // the statement cost while staying under every database's bound-parameter
-// limit (19 columns x 500 rows is below SQLite's 32,766 and PostgreSQL's 65,535).
+// limit (22 columns x 500 rows is below SQLite's 32,766 and PostgreSQL's 65,535).
 const insertBatch = 500
 
 // InsertOffice inserts o as it is, in one transaction: IDs are kept, no rule
@@ -44,7 +44,9 @@ func (s *Store) InsertOffice(ctx context.Context, o Office) error {
 			StatusChangedAt: c.StatusChangedAt, NextFollowUpAt: c.NextFollowUpAt,
 			WsTotal: c.Evidence.WorkSamples, WsTm: c.Evidence.TechnologyManagement, WsEm: c.Evidence.EngineeringManagement,
 			WsHybrid: c.Evidence.Hybrid, WsInsufficient: c.Evidence.InsufficientEvidence,
-			Version: max(c.Version, 1), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+			ProgrammeInterest: c.Profile.ProgrammeInterest, YearsExperience: c.Profile.YearsExperience,
+			TargetIntake: c.Profile.TargetIntake,
+			Version:      max(c.Version, 1), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 		if c.Advisor != nil {
 			id := c.Advisor.ID
 			r.AdvisorID = &id

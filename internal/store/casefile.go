@@ -18,6 +18,9 @@ func (s *Store) CaseByID(ctx context.Context, id string) (advising.Case, error) 
 	var q query
 	q.add("c.id = ?", id)
 	cs, err := s.appendSummaries(ctx, make([]advising.Case, 0, 1), q, "", 1)
+	if err == nil {
+		err = s.fillAdvisors(ctx, cs)
+	}
 	if err != nil {
 		return advising.Case{}, err
 	}

@@ -12,18 +12,18 @@ import (
 )
 
 // summaryColumns and summaryFrom read everything a case summary needs in one
-// pass: the case with its evidence counters, the applicant, the advisor and
-// the three profile fields flags depend on. scanSummary reads them in order.
+// pass but the advisor's name: the case with its evidence counters and its
+// copy of the profile fields flags depend on, and the applicant.
+// scanSummary reads them in order; fillAdvisors adds the advisors' names
+// with one more statement per page.
 const (
 	summaryColumns = `c.id, c.status, c.status_changed_at, c.next_follow_up_at,
 	c.ws_total, c.ws_tm, c.ws_em, c.ws_hybrid, c.ws_insufficient, c.version, c.created_at, c.updated_at,
-	c.applicant_id, a.full_name, a.email, c.advisor_id, v.full_name,
-	p.programme_interest, p.years_experience, p.target_intake`
+	c.applicant_id, a.full_name, a.email, c.advisor_id,
+	c.programme_interest, c.years_experience, c.target_intake`
 	summaryFrom = `
 	FROM cases c
-	JOIN users a ON a.id = c.applicant_id
-	LEFT JOIN users v ON v.id = c.advisor_id
-	LEFT JOIN profiles p ON p.applicant_id = c.applicant_id`
+	JOIN users a ON a.id = c.applicant_id`
 )
 
 // scanSummary reads one row of summaryColumns into a Case. Of the profile,
@@ -33,13 +33,13 @@ func scanSummary(rows *sql.Rows) (advising.Case, error) {
 		c                                   advising.Case
 		status                              string
 		nfu                                 sql.NullTime
-		advID, advName, interest, intake    sql.NullString
+		advID, interest, intake             sql.NullString
 		years                               sql.NullInt64
 		total, tm, em, hybrid, insufficient int
 	)
 	err := rows.Scan(&c.ID, &status, &c.StatusChangedAt, &nfu,
 		&total, &tm, &em, &hybrid, &insufficient, &c.Version, &c.CreatedAt, &c.UpdatedAt,
-		&c.Applicant.ID, &c.Applicant.FullName, &c.Applicant.Email, &advID, &advName,
+		&c.Applicant.ID, &c.Applicant.FullName, &c.Applicant.Email, &advID,
 		&interest, &years, &intake)
 	if err != nil {
 		return advising.Case{}, fmt.Errorf("scan case: %w", err)
@@ -54,7 +54,7 @@ func scanSummary(rows *sql.Rows) (advising.Case, error) {
 	c.Evidence = advising.Evidence{WorkSamples: total, TechnologyManagement: tm, EngineeringManagement: em,
 		Hybrid: hybrid, InsufficientEvidence: insufficient}
 	if advID.Valid {
-		c.Advisor = &advising.UserRef{ID: advID.String, FullName: advName.String}
+		c.Advisor = &advising.UserRef{ID: advID.String}
 	}
 	if interest.Valid {
 		c.Profile.ProgrammeInterest = &interest.String
@@ -125,16 +125,16 @@ func flagPredicate(f advising.Flag, fc advising.FlagClock) (string, []any) {
 	case advising.FlagInsufficientEvidence:
 		return `c.ws_tm + c.ws_em + c.ws_hybrid < 2`, nil
 	case advising.FlagInterestEvidenceMismatch:
-		return `(` + programme + ` AND ((p.programme_interest = ? AND ` + emWins + `) OR (p.programme_interest = ? AND ` + tmWins + `)))`,
+		return `(` + programme + ` AND ((c.programme_interest = ? AND ` + emWins + `) OR (c.programme_interest = ? AND ` + tmWins + `)))`,
 			[]any{string(advising.PathwayTechnologyManagement), string(advising.PathwayEngineeringManagement)}
 	case advising.FlagHybridEvidence:
 		return `(` + programme + ` AND NOT ` + tmWins + ` AND NOT ` + emWins + `)`, nil
 	case advising.FlagLimitedTrackRecord:
-		return `p.years_experience < ?`, []any{advising.LimitedTrackRecordYears}
+		return `c.years_experience < ?`, []any{advising.LimitedTrackRecordYears}
 	case advising.FlagScreeningWindowOpen:
-		return `(p.target_intake > ? AND p.target_intake <= ?)`, []any{fc.Open.After, fc.Open.Through}
+		return `(c.target_intake > ? AND c.target_intake <= ?)`, []any{fc.Open.After, fc.Open.Through}
 	case advising.FlagScreeningWindowApproaching:
-		return `(p.target_intake > ? AND p.target_intake <= ?)`, []any{fc.Approaching.After, fc.Approaching.Through}
+		return `(c.target_intake > ? AND c.target_intake <= ?)`, []any{fc.Approaching.After, fc.Approaching.Through}
 	case advising.FlagStalledEvidenceCollection:
 		return `(c.status = ? AND c.status_changed_at < ?)`, []any{string(advising.StatusEvidenceCollection), fc.StalledBefore.UTC()}
 	case advising.FlagFollowUpOverdue:
@@ -197,8 +197,17 @@ func (f CaseFilter) scope(q *query) {
 // holds only the fields flags depend on.
 //
 // It runs one query, except in SortFollowUp when a page reaches the end of
-// the cases with a follow-up date and continues with those without: two.
+// the cases with a follow-up date and continues with those without: two;
+// then one more for the advisors' names.
 func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]advising.Case, error) {
+	out, err := s.listCases(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return out, s.fillAdvisors(ctx, out)
+}
+
+func (s *Store) listCases(ctx context.Context, f CaseFilter) ([]advising.Case, error) {
 	want := f.Limit + 1
 	var col, dir string
 	switch f.Sort {
@@ -278,6 +287,46 @@ func (s *Store) appendSummaries(ctx context.Context, out []advising.Case, q quer
 	return out, nil
 }
 
+// fillAdvisors sets the names of the cases' advisors with one query. A page
+// usually has one advisor (an advisor's own caseload) or a handful, so this
+// is cheaper than joining users for every row.
+func (s *Store) fillAdvisors(ctx context.Context, cases []advising.Case) error {
+	names := map[string]string{}
+	for _, c := range cases {
+		if c.Advisor != nil && c.Advisor.FullName == "" {
+			names[c.Advisor.ID] = ""
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(names))
+	for id := range names {
+		ids = append(ids, id)
+	}
+	rows, err := s.db.WithContext(ctx).Raw("SELECT id, full_name FROM users WHERE id IN ?", ids).Rows()
+	if err != nil {
+		return fmt.Errorf("advisor names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return fmt.Errorf("scan advisor name: %w", err)
+		}
+		names[id] = name
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("advisor names: %w", err)
+	}
+	for i := range cases {
+		if a := cases[i].Advisor; a != nil && a.FullName == "" {
+			a.FullName = names[a.ID]
+		}
+	}
+	return nil
+}
+
 // CaseloadCounts counts a caseload's cases by status and by flag.
 type CaseloadCounts struct {
 	ByStatus map[advising.Status]int
@@ -301,7 +350,7 @@ func (s *Store) CountCaseload(ctx context.Context, advisorID string, fc advising
 		q.add("c.advisor_id = ?", advisorID)
 	}
 	rows, err := s.db.WithContext(ctx).Raw("SELECT c.status, COUNT(*), "+strings.Join(cols, ", ")+
-		" FROM cases c LEFT JOIN profiles p ON p.applicant_id = c.applicant_id"+q.sql()+" GROUP BY c.status",
+		" FROM cases c"+q.sql()+" GROUP BY c.status",
 		append(args, q.args...)...).Rows()
 	if err != nil {
 		return CaseloadCounts{}, fmt.Errorf("count caseload: %w", err)
@@ -349,9 +398,13 @@ func (s *Store) AttentionCases(ctx context.Context, advisorID string, fc advisin
 	q.add("("+overdue+" OR "+stalled+" OR "+open+" OR "+appr+")", slices.Concat(oa, sa, wa, aa)...)
 	order := " ORDER BY CASE WHEN " + overdue + " THEN 0 WHEN " + stalled + " THEN 1 WHEN " + open + " THEN 2 ELSE 3 END," +
 		" CASE WHEN " + overdue + " THEN c.next_follow_up_at WHEN " + stalled + " THEN c.status_changed_at END," +
-		" CASE WHEN " + overdue + " OR " + stalled + " THEN NULL ELSE p.target_intake END, c.id"
+		" CASE WHEN " + overdue + " OR " + stalled + " THEN NULL ELSE c.target_intake END, c.id"
 	q.args = append(q.args, slices.Concat(oa, sa, wa, oa, sa, oa, sa)...)
-	return s.appendSummaries(ctx, make([]advising.Case, 0, limit), q, order, limit)
+	out, err := s.appendSummaries(ctx, make([]advising.Case, 0, limit), q, order, limit)
+	if err != nil {
+		return nil, err
+	}
+	return out, s.fillAdvisors(ctx, out)
 }
 
 // LastCaseChange returns the newest updated_at of any case (the zero time

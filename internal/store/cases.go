@@ -23,9 +23,13 @@ type caseRow struct {
 	WsEm            int
 	WsHybrid        int
 	WsInsufficient  int
-	Version         int
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// The profile fields flags depend on, kept in step by ReplaceProfile.
+	ProgrammeInterest *string
+	YearsExperience   *int
+	TargetIntake      *string
+	Version           int
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 func (caseRow) TableName() string { return "cases" }

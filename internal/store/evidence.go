@@ -78,7 +78,8 @@ func (s *Store) ProfileByApplicant(ctx context.Context, applicantID string) (adv
 	return row.profile(), nil
 }
 
-// ReplaceProfile stores p as the applicant's whole profile.
+// ReplaceProfile stores p as the applicant's whole profile, and the fields
+// flags depend on in the applicant's case. Call it inside a transaction.
 func (s *Store) ReplaceProfile(ctx context.Context, applicantID string, p advising.Profile) error {
 	row := newProfileRow(applicantID, p)
 	res := s.w.WithContext(ctx).Model(&profileRow{}).Where("applicant_id = ?", applicantID).Select("*").Updates(&row)
@@ -87,6 +88,12 @@ func (s *Store) ReplaceProfile(ctx context.Context, applicantID string, p advisi
 	}
 	if res.RowsAffected == 0 {
 		return advising.Errorf(advising.CodeNotFound, "profile not found")
+	}
+	// The case's copy of the fields its flags depend on (see migration 00002).
+	err := s.w.WithContext(ctx).Exec("UPDATE cases SET programme_interest = ?, years_experience = ?, target_intake = ? WHERE applicant_id = ?",
+		p.ProgrammeInterest, p.YearsExperience, p.TargetIntake, applicantID).Error
+	if err != nil {
+		return mapErr(err, "update case flag facts")
 	}
 	return nil
 }

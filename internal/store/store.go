@@ -45,7 +45,7 @@ func Open(path string) (*Store, error) {
 	// WAL lets reads run beside the writer; busy_timeout waits rather than
 	// failing; immediate transactions take the write lock up front, so a
 	// transaction never fails to upgrade a read lock; NORMAL sync is safe in WAL.
-	base := "file:" + path + "?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL"
+	base := "file:" + path + "?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_cache_size=-32000"
 	cfg := func() *gorm.Config {
 		return &gorm.Config{
 			SkipDefaultTransaction: true,
