@@ -390,16 +390,22 @@ func (s *Store) AttentionCases(ctx context.Context, advisorID string, fc advisin
 	stalled, sa := flagPredicate(advising.FlagStalledEvidenceCollection, fc)
 	open, wa := flagPredicate(advising.FlagScreeningWindowOpen, fc)
 	appr, aa := flagPredicate(advising.FlagScreeningWindowApproaching, fc)
-	var q query
-	if advisorID != "" {
-		q.add("c.advisor_id = ?", advisorID)
-	}
-	q.add("c.status <> ?", string(advising.StatusClosed))
-	q.add("("+overdue+" OR "+stalled+" OR "+open+" OR "+appr+")", slices.Concat(oa, sa, wa, aa)...)
 	order := " ORDER BY CASE WHEN " + overdue + " THEN 0 WHEN " + stalled + " THEN 1 WHEN " + open + " THEN 2 ELSE 3 END," +
 		" CASE WHEN " + overdue + " THEN c.next_follow_up_at WHEN " + stalled + " THEN c.status_changed_at END," +
 		" CASE WHEN " + overdue + " OR " + stalled + " THEN NULL ELSE c.target_intake END, c.id"
-	q.args = append(q.args, slices.Concat(oa, sa, wa, oa, sa, oa, sa)...)
+	orderArgs := slices.Concat(oa, sa, wa, oa, sa, oa, sa)
+	// Rank inside the covering index first and read whole summaries only for
+	// the winners: the ranking touches every case of the caseload, the
+	// summaries only limit of them.
+	var rank query
+	if advisorID != "" {
+		rank.add("c.advisor_id = ?", advisorID)
+	}
+	rank.add("c.status <> ?", string(advising.StatusClosed))
+	rank.add("("+overdue+" OR "+stalled+" OR "+open+" OR "+appr+")", slices.Concat(oa, sa, wa, aa)...)
+	var q query
+	q.add("c.id IN (SELECT c.id FROM cases c"+rank.sql()+order+" LIMIT ?)", append(append(rank.args, orderArgs...), limit)...)
+	q.args = append(q.args, orderArgs...)
 	out, err := s.appendSummaries(ctx, make([]advising.Case, 0, limit), q, order, limit)
 	if err != nil {
 		return nil, err
