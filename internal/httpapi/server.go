@@ -36,6 +36,7 @@ func NewServer(d Deps) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.JSONSerializer = jsonSerializer{}
 	e.Use(
 		middleware.RequestID(),
 		requestLog(d.Log),
