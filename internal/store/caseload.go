@@ -26,47 +26,52 @@ const (
 	JOIN users a ON a.id = c.applicant_id`
 )
 
-// scanSummary reads one row of summaryColumns into a Case. Of the profile,
-// only the fields flags depend on are filled.
-func scanSummary(rows *sql.Rows) (advising.Case, error) {
-	var (
-		c                                   advising.Case
-		status                              string
-		nfu                                 sql.NullTime
-		advID, interest, intake             sql.NullString
-		years                               sql.NullInt64
-		total, tm, em, hybrid, insufficient int
-	)
-	err := rows.Scan(&c.ID, &status, &c.StatusChangedAt, &nfu,
-		&total, &tm, &em, &hybrid, &insufficient, &c.Version, &c.CreatedAt, &c.UpdatedAt,
-		&c.Applicant.ID, &c.Applicant.FullName, &c.Applicant.Email, &advID,
-		&interest, &years, &intake)
+// summaryScan holds the nullable and converted columns of a summary row.
+// appendSummaries keeps one per query and scans each row straight into its
+// place in the result, so a page allocates no Case per row.
+type summaryScan struct {
+	status                              string
+	nfu                                 sql.NullTime
+	advID, interest, intake             sql.NullString
+	years                               sql.NullInt64
+	total, tm, em, hybrid, insufficient int
+}
+
+// scanSummary reads one row of summaryColumns into c. Of the profile, only
+// the fields flags depend on are filled.
+func scanSummary(rows *sql.Rows, c *advising.Case, sc *summaryScan) error {
+	err := rows.Scan(&c.ID, &sc.status, &c.StatusChangedAt, &sc.nfu,
+		&sc.total, &sc.tm, &sc.em, &sc.hybrid, &sc.insufficient, &c.Version, &c.CreatedAt, &c.UpdatedAt,
+		&c.Applicant.ID, &c.Applicant.FullName, &c.Applicant.Email, &sc.advID,
+		&sc.interest, &sc.years, &sc.intake)
 	if err != nil {
-		return advising.Case{}, fmt.Errorf("scan case: %w", err)
+		return fmt.Errorf("scan case: %w", err)
 	}
-	c.Status = advising.Status(status)
+	c.Status = advising.Status(sc.status)
 	c.ApplicantID = c.Applicant.ID
 	c.StatusChangedAt, c.CreatedAt, c.UpdatedAt = c.StatusChangedAt.UTC(), c.CreatedAt.UTC(), c.UpdatedAt.UTC()
-	if nfu.Valid {
-		t := nfu.Time.UTC()
+	if sc.nfu.Valid {
+		t := sc.nfu.Time.UTC()
 		c.NextFollowUpAt = &t
 	}
-	c.Evidence = advising.Evidence{WorkSamples: total, TechnologyManagement: tm, EngineeringManagement: em,
-		Hybrid: hybrid, InsufficientEvidence: insufficient}
-	if advID.Valid {
-		c.Advisor = &advising.UserRef{ID: advID.String}
+	c.Evidence = advising.Evidence{WorkSamples: sc.total, TechnologyManagement: sc.tm, EngineeringManagement: sc.em,
+		Hybrid: sc.hybrid, InsufficientEvidence: sc.insufficient}
+	if sc.advID.Valid {
+		c.Advisor = &advising.UserRef{ID: sc.advID.String}
 	}
-	if interest.Valid {
-		c.Profile.ProgrammeInterest = &interest.String
+	if sc.interest.Valid {
+		v := sc.interest.String
+		c.Profile.ProgrammeInterest = &v
 	}
-	if intake.Valid {
-		c.Profile.TargetIntake = &intake.String
+	if sc.intake.Valid {
+		v := sc.intake.String
+		c.Profile.TargetIntake = &v
 	}
-	if years.Valid {
-		y := int(years.Int64)
+	if sc.years.Valid {
+		y := int(sc.years.Int64)
 		c.Profile.YearsExperience = &y
 	}
-	return c, nil
+	return nil
 }
 
 // CaseSort is an order of the caseload list. Every order breaks ties by id.
@@ -274,12 +279,12 @@ func (s *Store) appendSummaries(ctx context.Context, out []advising.Case, q quer
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
 	defer rows.Close()
+	var sc summaryScan
 	for rows.Next() {
-		c, err := scanSummary(rows)
-		if err != nil {
+		out = append(out, advising.Case{})
+		if err := scanSummary(rows, &out[len(out)-1], &sc); err != nil {
 			return nil, err
 		}
-		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
