@@ -39,15 +39,24 @@ func scanNote(sc interface{ Scan(...any) error }) (advising.Note, error) {
 	return n, nil
 }
 
-// CreateNote inserts n, giving it an ID, and returns it.
-func (s *Store) CreateNote(ctx context.Context, n advising.Note) (advising.Note, error) {
+// CreateNote inserts n, giving it an ID, if its case exists and, when
+// advisorID is not "", is assigned to that advisor. It reports whether the
+// note was written. The check and the insert are one statement, so the
+// writer holds the database for as short a time as possible.
+func (s *Store) CreateNote(ctx context.Context, n advising.Note, advisorID string) (advising.Note, bool, error) {
 	n.ID = NewID()
-	row := noteRow{ID: n.ID, CaseID: n.CaseID, AuthorID: n.Author.ID, Body: n.Body, Visibility: string(n.Visibility),
-		CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt}
-	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
-		return advising.Note{}, mapErr(err, "insert note")
+	q := `INSERT INTO notes (id, case_id, author_id, body, visibility, created_at, updated_at)
+		SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ?`
+	args := []any{n.ID, n.CaseID, n.Author.ID, n.Body, string(n.Visibility), n.CreatedAt, n.UpdatedAt, n.CaseID}
+	if advisorID != "" {
+		q += " AND advisor_id = ?"
+		args = append(args, advisorID)
 	}
-	return n, nil
+	res := s.w.WithContext(ctx).Exec(q+")", args...)
+	if res.Error != nil {
+		return advising.Note{}, false, mapErr(res.Error, "insert note")
+	}
+	return n, res.RowsAffected == 1, nil
 }
 
 // NoteByID returns a note with its author's name, or not-found. Inside Tx it

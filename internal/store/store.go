@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 	"github.com/pressly/goose/v3"
@@ -32,6 +33,15 @@ type Store struct {
 	w    *gorm.DB // writes (the transaction itself inside Tx)
 	read *sql.DB
 	wr   *sql.DB
+	inTx bool
+
+	// Group commit (writer.go): Tx hands transactions to one goroutine.
+	writes  chan writeReq
+	quit    chan struct{}
+	stopped chan struct{}
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Open opens (creating the folder and file when needed) the SQLite database
@@ -45,7 +55,7 @@ func Open(path string) (*Store, error) {
 	// WAL lets reads run beside the writer; busy_timeout waits rather than
 	// failing; immediate transactions take the write lock up front, so a
 	// transaction never fails to upgrade a read lock; NORMAL sync is safe in WAL.
-	base := "file:" + path + "?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_cache_size=-32000"
+	base := "file:" + path + "?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_cache_size=-16000"
 	cfg := func() *gorm.Config {
 		return &gorm.Config{
 			SkipDefaultTransaction: true,
@@ -80,7 +90,10 @@ func Open(path string) (*Store, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	read.SetConnMaxLifetime(0)
-	return &Store{db: r, w: w, read: read, wr: wr}, nil
+	s := &Store{db: r, w: w, read: read, wr: wr,
+		writes: make(chan writeReq), quit: make(chan struct{}), stopped: make(chan struct{})}
+	go s.writer()
+	return s, nil
 }
 
 // Migrate applies every pending migration from the embedded files. Running it
@@ -97,9 +110,15 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 	return len(res), nil
 }
 
-// Close closes both connection pools.
+// Close stops the writer, waiting for the batch in progress, and closes
+// both connection pools. It is safe to call more than once.
 func (s *Store) Close() error {
-	return errors.Join(s.read.Close(), s.wr.Close())
+	s.closeOnce.Do(func() {
+		close(s.quit)
+		<-s.stopped
+		s.closeErr = errors.Join(s.read.Close(), s.wr.Close())
+	})
+	return s.closeErr
 }
 
 // Ping checks that the database answers.
@@ -108,14 +127,6 @@ func (s *Store) Ping(ctx context.Context) error {
 		return fmt.Errorf("ping database: %w", err)
 	}
 	return nil
-}
-
-// Tx runs fn in one write transaction: everything fn does through tx commits
-// together or not at all.
-func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.w.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		return fn(&Store{db: g, w: g, read: s.read, wr: s.wr})
-	})
 }
 
 // NewID returns a new time-ordered opaque identifier (UUIDv7).

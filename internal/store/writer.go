@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"gorm.io/gorm"
+)
+
+// Group commit. SQLite takes one writer at a time, and a commit's cost
+// (writing the transaction's pages to the WAL) barely depends on how much the
+// transaction did. So write transactions are handed to one goroutine that
+// runs whatever has queued up in a single database transaction, each inside
+// its own savepoint: a transaction that fails is rolled back to its savepoint
+// and the others still commit. Every caller learns its own outcome only after
+// the shared COMMIT, so a nil error still means "durably written".
+// SAVEPOINT and ROLLBACK TO are standard SQL, so this carries over to
+// PostgreSQL unchanged.
+
+// maxBatch bounds how many transactions share one commit, so one commit
+// never waits on an unbounded queue.
+const maxBatch = 64
+
+type writeReq struct {
+	ctx  context.Context
+	fn   func(tx *Store) error
+	done chan error
+}
+
+var errClosed = errors.New("the database is closed")
+
+// Tx runs fn in a write transaction: everything fn does through tx commits
+// together or not at all. Inside a transaction, Tx runs fn in that same
+// transaction. fn may run on another goroutine and may share its commit with
+// other transactions; it must do its work through tx only.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	if s.inTx {
+		return fn(s)
+	}
+	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.writes <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.quit:
+		return errClosed
+	}
+	// Once handed over, the transaction may commit whatever happens to ctx,
+	// so wait for the outcome rather than report a cancellation that did not
+	// happen.
+	return <-req.done
+}
+
+// writer runs queued transactions until the store closes.
+func (s *Store) writer() {
+	defer close(s.stopped)
+	for {
+		var first writeReq
+		select {
+		case first = <-s.writes:
+		case <-s.quit:
+			return
+		}
+		batch := []writeReq{first}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-s.writes:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		s.runBatch(batch)
+	}
+}
+
+// runBatch commits a batch of transactions together and reports to each.
+func (s *Store) runBatch(batch []writeReq) {
+	if len(batch) == 1 { // no one to share with: a plain transaction
+		r := batch[0]
+		r.done <- s.w.WithContext(r.ctx).Transaction(func(g *gorm.DB) error {
+			return runTx(r.fn, s.txStore(g))
+		})
+		return
+	}
+	results := make([]error, len(batch))
+	err := s.w.Transaction(func(g *gorm.DB) error {
+		for i, r := range batch {
+			sp := "w" + strconv.Itoa(i)
+			if err := g.SavePoint(sp).Error; err != nil {
+				return fmt.Errorf("savepoint: %w", err)
+			}
+			if results[i] = runTx(r.fn, s.txStore(g.WithContext(r.ctx))); results[i] != nil {
+				if err := g.RollbackTo(sp).Error; err != nil {
+					return fmt.Errorf("roll back to savepoint: %w", err)
+				}
+			}
+		}
+		return nil
+	})
+	for i, r := range batch {
+		if err != nil {
+			r.done <- err
+		} else {
+			r.done <- results[i]
+		}
+	}
+}
+
+// txStore is a Store whose reads and writes go through transaction g.
+func (s *Store) txStore(g *gorm.DB) *Store {
+	return &Store{db: g, w: g, read: s.read, wr: s.wr, inTx: true}
+}
+
+// runTx runs fn, turning a panic into an error so that one bad transaction
+// cannot stop the writer.
+func runTx(fn func(tx *Store) error, tx *Store) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("write transaction panicked: %v", p)
+		}
+	}()
+	return fn(tx)
+}
