@@ -3,8 +3,8 @@ package casework
 import (
 	"context"
 	"strings"
-	"unicode/utf8"
 	"time"
+	"unicode/utf8"
 
 	"advising/internal/advising"
 	"advising/internal/store"

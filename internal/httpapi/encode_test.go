@@ -21,8 +21,8 @@ func TestSerializerMatchesEncodingJSON(t *testing.T) {
 	view := casework.CaseView{Case: advising.Case{ID: "c1", Status: advising.StatusUnderReview,
 		Applicant: advising.ApplicantRef{ID: "a1", FullName: `Zoë "Z" <O'Neil> & co`, Email: "z@example.org"},
 		Advisor:   &advising.UserRef{ID: "v1", FullName: "Ada"}, NextFollowUpAt: &at, CreatedAt: at, UpdatedAt: at,
-		Profile:   advising.Profile{YearsExperience: &year, ProgrammeInterest: &interest},
-		Evidence:  advising.Evidence{WorkSamples: 3, TechnologyManagement: 2, Hybrid: 1}, Version: 7},
+		Profile:  advising.Profile{YearsExperience: &year, ProgrammeInterest: &interest},
+		Evidence: advising.Evidence{WorkSamples: 3, TechnologyManagement: 2, Hybrid: 1}, Version: 7},
 		Flags: []advising.Flag{advising.FlagLimitedTrackRecord}}
 	values := []any{
 		newCaseSummaryResponse(view),

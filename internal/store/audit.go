@@ -20,6 +20,9 @@ type auditRow struct {
 
 func (auditRow) TableName() string { return "audit_events" }
 
+const insertAuditSQL = `INSERT INTO audit_events (id, at, actor_id, actor_role, action, entity_type, entity_id, case_id)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
 // RecordAudit writes one audit event. Call it inside the transaction of the
 // change it records.
 func (s *Store) RecordAudit(ctx context.Context, ev advising.AuditEvent) error {
@@ -30,8 +33,7 @@ func (s *Store) RecordAudit(ctx context.Context, ev advising.AuditEvent) error {
 	}
 	// A plain INSERT rather than Create: every mutation writes one of these
 	// inside its transaction, so it is on the path of every write.
-	err := s.w.WithContext(ctx).Exec(`INSERT INTO audit_events (id, at, actor_id, actor_role, action, entity_type, entity_id, case_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, NewID(), ev.At, ev.ActorID, role, ev.Action, ev.EntityType, ev.EntityID, ev.CaseID).Error
+	_, err := s.execHot(ctx, insertAuditSQL, NewID(), ev.At, ev.ActorID, role, ev.Action, ev.EntityType, ev.EntityID, ev.CaseID)
 	if err != nil {
 		return mapErr(err, "insert audit event")
 	}

@@ -39,24 +39,32 @@ func scanNote(sc interface{ Scan(...any) error }) (advising.Note, error) {
 	return n, nil
 }
 
+// insertNoteSQL writes a note only when its case exists;
+// insertNoteAdvisorSQL only when the case is also the given advisor's.
+const (
+	insertNoteSQL = `INSERT INTO notes (id, case_id, author_id, body, visibility, created_at, updated_at)
+		SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ?)`
+	insertNoteAdvisorSQL = `INSERT INTO notes (id, case_id, author_id, body, visibility, created_at, updated_at)
+		SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ? AND advisor_id = ?)`
+)
+
 // CreateNote inserts n, giving it an ID, if its case exists and, when
 // advisorID is not "", is assigned to that advisor. It reports whether the
 // note was written. The check and the insert are one statement, so the
 // writer holds the database for as short a time as possible.
 func (s *Store) CreateNote(ctx context.Context, n advising.Note, advisorID string) (advising.Note, bool, error) {
 	n.ID = NewID()
-	q := `INSERT INTO notes (id, case_id, author_id, body, visibility, created_at, updated_at)
-		SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ?`
+	q := insertNoteSQL
 	args := []any{n.ID, n.CaseID, n.Author.ID, n.Body, string(n.Visibility), n.CreatedAt, n.UpdatedAt, n.CaseID}
 	if advisorID != "" {
-		q += " AND advisor_id = ?"
+		q = insertNoteAdvisorSQL
 		args = append(args, advisorID)
 	}
-	res := s.w.WithContext(ctx).Exec(q+")", args...)
-	if res.Error != nil {
-		return advising.Note{}, false, mapErr(res.Error, "insert note")
+	written, err := s.execHot(ctx, q, args...)
+	if err != nil {
+		return advising.Note{}, false, mapErr(err, "insert note")
 	}
-	return n, res.RowsAffected == 1, nil
+	return n, written == 1, nil
 }
 
 // NoteByID returns a note with its author's name, or not-found. Inside Tx it

@@ -42,6 +42,8 @@ type Store struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	hot *hotStmts // prepared write statements, shared by every transaction
 }
 
 // Open opens (creating the folder and file when needed) the SQLite database
@@ -56,15 +58,17 @@ func Open(path string) (*Store, error) {
 	// failing; immediate transactions take the write lock up front, so a
 	// transaction never fails to upgrade a read lock; NORMAL sync is safe in WAL.
 	base := "file:" + path + "?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_cache_size=-16000"
-	cfg := func() *gorm.Config {
+	cfg := func(prepare bool) *gorm.Config {
 		return &gorm.Config{
 			SkipDefaultTransaction: true,
-			PrepareStmt:            true,
+			PrepareStmt:            prepare,
 			TranslateError:         true,
 			Logger:                 logger.Discard,
 		}
 	}
-	w, err := gorm.Open(sqlite.Open(base+"&_txlock=immediate"), cfg())
+	// The writer does not use GORM's statement cache: inside a transaction
+	// it re-prepares every statement. Hot writes use execHot instead.
+	w, err := gorm.Open(sqlite.Open(base+"&_txlock=immediate"), cfg(false))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -76,7 +80,7 @@ func Open(path string) (*Store, error) {
 	wr.SetMaxIdleConns(1)
 	wr.SetConnMaxLifetime(0)
 
-	r, err := gorm.Open(sqlite.Open(base), cfg())
+	r, err := gorm.Open(sqlite.Open(base), cfg(true))
 	if err != nil {
 		_ = wr.Close()
 		return nil, fmt.Errorf("open database: %w", err)
@@ -91,7 +95,8 @@ func Open(path string) (*Store, error) {
 	read.SetMaxIdleConns(n)
 	read.SetConnMaxLifetime(0)
 	s := &Store{db: r, w: w, read: read, wr: wr,
-		writes: make(chan writeReq), quit: make(chan struct{}), stopped: make(chan struct{})}
+		writes: make(chan writeReq), quit: make(chan struct{}), stopped: make(chan struct{}),
+		hot: &hotStmts{db: wr, stmts: map[string]*sql.Stmt{}}}
 	go s.writer()
 	return s, nil
 }
@@ -116,7 +121,7 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.quit)
 		<-s.stopped
-		s.closeErr = errors.Join(s.read.Close(), s.wr.Close())
+		s.closeErr = errors.Join(s.hot.close(), s.read.Close(), s.wr.Close())
 	})
 	return s.closeErr
 }

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"gorm.io/gorm"
 )
@@ -79,6 +81,7 @@ func (s *Store) writer() {
 
 // runBatch commits a batch of transactions together and reports to each.
 func (s *Store) runBatch(batch []writeReq) {
+	s.hot.prepare(context.Background())
 	if len(batch) == 1 { // no one to share with: a plain transaction
 		r := batch[0]
 		r.done <- s.w.WithContext(r.ctx).Transaction(func(g *gorm.DB) error {
@@ -112,7 +115,7 @@ func (s *Store) runBatch(batch []writeReq) {
 
 // txStore is a Store whose reads and writes go through transaction g.
 func (s *Store) txStore(g *gorm.DB) *Store {
-	return &Store{db: g, w: g, read: s.read, wr: s.wr, inTx: true}
+	return &Store{db: g, w: g, read: s.read, wr: s.wr, inTx: true, hot: s.hot}
 }
 
 // runTx runs fn, turning a panic into an error so that one bad transaction
@@ -124,4 +127,78 @@ func runTx(fn func(tx *Store) error, tx *Store) (err error) {
 		}
 	}()
 	return fn(tx)
+}
+
+// hotStmts holds the most frequent write statements, prepared once on the
+// writer connection; execHot runs them inside the current transaction
+// without preparing them again, which the generic path does for every
+// statement. They are prepared by the writer between batches, when the
+// connection is free (preparing inside a transaction would wait for the
+// connection the transaction holds).
+type hotStmts struct {
+	db    *sql.DB
+	mu    sync.Mutex
+	ready bool
+	stmts map[string]*sql.Stmt
+}
+
+// hotQueries are the statements execHot serves from the cache; any other
+// query passed to execHot runs through the generic path.
+var hotQueries = []string{insertAuditSQL, insertNoteSQL, insertNoteAdvisorSQL}
+
+// prepare prepares every hot statement once. Before migrations have run it
+// fails quietly and is tried again before the next batch.
+func (h *hotStmts) prepare(ctx context.Context) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ready {
+		return
+	}
+	for _, q := range hotQueries {
+		if _, ok := h.stmts[q]; ok {
+			continue
+		}
+		st, err := h.db.PrepareContext(ctx, q)
+		if err != nil {
+			return
+		}
+		h.stmts[q] = st
+	}
+	h.ready = true
+}
+
+func (h *hotStmts) get(query string) *sql.Stmt {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.stmts[query]
+}
+
+func (h *hotStmts) close() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var errs []error
+	for _, st := range h.stmts {
+		errs = append(errs, st.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// execHot runs a write statement and returns the rows it affected. Inside a
+// transaction, a statement of hotQueries runs prepared; anything else is a
+// plain Exec.
+func (s *Store) execHot(ctx context.Context, query string, args ...any) (int64, error) {
+	if tx, ok := s.w.Statement.ConnPool.(*sql.Tx); ok {
+		if st := s.hot.get(query); st != nil {
+			res, err := tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+			if err != nil {
+				if tr, ok := s.w.Dialector.(gorm.ErrorTranslator); ok {
+					err = tr.Translate(err) // as TranslateError does for GORM's own calls
+				}
+				return 0, err
+			}
+			return res.RowsAffected()
+		}
+	}
+	res := s.w.WithContext(ctx).Exec(query, args...)
+	return res.RowsAffected, res.Error
 }
