@@ -14,6 +14,9 @@ import (
 	"advising/internal/casework"
 )
 
+// actorKey holds the caller on the Echo context. The web pages (package web)
+// store their signed-in user under the same key, so requestLog names the
+// user of every request.
 const actorKey = "advising.actor"
 
 // authenticate turns the Bearer token into an advising.Actor on the context.

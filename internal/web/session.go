@@ -18,7 +18,9 @@ const (
 	sessionCookie = "advising_session"
 	csrfCookie    = "advising_csrf"
 	csrfKey       = "csrf"
-	actorKey      = "advising.web.actor"
+	// actorKey is the context key the API's authenticate uses too, so the
+	// shared request log names the signed-in user of page requests as well.
+	actorKey = "advising.actor"
 )
 
 // contentSecurityPolicy allows scripts, styles and images from this origin
