@@ -1,12 +1,10 @@
 package httpapi
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -218,14 +216,6 @@ func isMultipart(r *http.Request) bool {
 	return err == nil && mt == echo.MIMEMultipartForm
 }
 
-// uploadTypes are the declared part types accepted for a work-sample file.
-// A part declared as generic bytes, or with no type, is judged by its
-// content alone.
-var uploadTypes = map[string]bool{
-	"text/plain": true, "text/markdown": true, "text/x-markdown": true,
-	"application/octet-stream": true, "": true,
-}
-
 // readUpload reads a multipart work-sample upload: a title field and a file
 // part. The request may be at most 2 MiB (413). The file must be declared
 // as text (or generic bytes) and its content must sniff as text: anything
@@ -276,7 +266,7 @@ func readUpload(c echo.Context) (casework.NewWorkSample, error) {
 	if err := v.Err(); err != nil {
 		return casework.NewWorkSample{}, err
 	}
-	text, err := uploadText(file, declared)
+	text, err := casework.UploadText(file, declared)
 	if err != nil {
 		return casework.NewWorkSample{}, err
 	}
@@ -292,40 +282,4 @@ func uploadReadError(err error) error {
 		return &advising.Error{Code: advising.CodeTooLarge, Detail: "uploads may be at most 2 MiB", Err: err}
 	}
 	return &advising.Error{Code: advising.CodeBadRequest, Detail: "the multipart body could not be read", Err: err}
-}
-
-// uploadText checks that an uploaded file is text and returns it. The
-// declared type is only a claim: the content is sniffed too, so a PDF or an
-// image sent as text/plain is refused.
-func uploadText(b []byte, declared string) (string, error) {
-	mt := ""
-	if declared != "" {
-		var err error
-		if mt, _, err = mime.ParseMediaType(declared); err != nil {
-			mt = strings.ToLower(strings.TrimSpace(declared))
-		}
-	}
-	if !uploadTypes[mt] {
-		return "", advising.Errorf(advising.CodeUnsupportedMedia, "uploads must be text/plain or text/markdown, not %s", mt)
-	}
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark is not content
-	if sniffed := http.DetectContentType(b); !strings.HasPrefix(sniffed, "text/") || hasBinaryBytes(b) {
-		return "", advising.Errorf(advising.CodeUnsupportedMedia, "the uploaded file is not plain text")
-	}
-	if !utf8.Valid(b) {
-		return "", advising.Invalid(advising.FieldError{Field: "file", Message: "must be UTF-8 text"})
-	}
-	return string(b), nil
-}
-
-// hasBinaryBytes reports whether b holds a byte that never appears in text:
-// the control bytes the WHATWG sniffing standard calls binary (NUL and the
-// rest, but not tab, line feed, form feed, carriage return or escape).
-func hasBinaryBytes(b []byte) bool {
-	for _, c := range b {
-		if c <= 0x08 || c == 0x0B || (c >= 0x0E && c <= 0x1A) || (c >= 0x1C && c <= 0x1F) || c == 0x7F {
-			return true
-		}
-	}
-	return false
 }

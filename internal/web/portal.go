@@ -1,15 +1,12 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"io"
-	"mime"
 	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -107,21 +104,9 @@ func readSample(c echo.Context) (casework.NewWorkSample, error) {
 	return in, nil
 }
 
-// uploadTypes are the declared types accepted for a file; a file declared
-// as generic bytes is judged by its content alone.
-var uploadTypes = map[string]bool{"text/plain": true, "text/markdown": true, "text/x-markdown": true,
-	"application/octet-stream": true, "": true}
-
 func uploadedText(fh *multipart.FileHeader) (string, error) {
 	if fh.Size > maxUploadFile {
 		return "", advising.Errorf(advising.CodeTooLarge, "uploads may be at most 2 MiB")
-	}
-	mt, _, err := mime.ParseMediaType(fh.Header.Get(echo.HeaderContentType))
-	if err != nil {
-		mt = ""
-	}
-	if !uploadTypes[mt] {
-		return "", advising.Errorf(advising.CodeUnsupportedMedia, "the file must be plain text or Markdown (.txt or .md)")
 	}
 	r, err := fh.Open()
 	if err != nil {
@@ -132,25 +117,7 @@ func uploadedText(fh *multipart.FileHeader) (string, error) {
 	if err != nil {
 		return "", advising.Errorf(advising.CodeBadRequest, "the upload could not be read")
 	}
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	if sniffed := http.DetectContentType(b); !strings.HasPrefix(sniffed, "text/") || hasBinaryBytes(b) {
-		return "", advising.Errorf(advising.CodeUnsupportedMedia, "the file is not plain text; save it as .txt or .md and try again")
-	}
-	if !utf8.Valid(b) {
-		return "", advising.Invalid(advising.FieldError{Field: "file", Message: "must be saved as UTF-8 text"})
-	}
-	return string(b), nil
-}
-
-// hasBinaryBytes reports whether b holds a control byte that never appears
-// in text (tab, line feed, form feed, carriage return and escape do).
-func hasBinaryBytes(b []byte) bool {
-	for _, c := range b {
-		if c <= 0x08 || c == 0x0B || (c >= 0x0E && c <= 0x1A) || (c >= 0x1C && c <= 0x1F) || c == 0x7F {
-			return true
-		}
-	}
-	return false
+	return casework.UploadText(b, fh.Header.Get(echo.HeaderContentType))
 }
 
 // handleSampleDelete serves POST /portal/work-samples/:sampleID/delete for
