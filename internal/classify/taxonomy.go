@@ -255,14 +255,14 @@ var taxonomy = []indicator{
 		"witness*", "validation ~2 plan*|protocol*|test*|master|documentation", "qualification", "requalif*",
 		"certification ~1 test*", "verification ~1 test*|plan*",
 		"sea trial*", "commissioning ~1 test*", "failover ~1 test*", "evt", "dvt", "pvt", "itp", "itps",
-		"split lot",
+		"split lot", "reliability|load|performance|throughput|stress|soak|pressure|functional|regression|burn ~1 test|tests|trial|trials",
 	}},
 	{"quality plan", sideEM, kindDeliverable, wDeliverable, QualityPlan, []string{
 		"quality ~1 plan*|report*|audit*|inspection*|metrics|regime|assurance", "quality ~1 management|control|test|risk ~1 plan*|regime|assessment*",
 		"inspection ~2 test ~1 plan*", "inspection ~1 regime|standard*|plan*|procedure*", "quality control", "spc", "six sigma",
 		"investigat* ~4 defect*|failure*|fault*|excursion*|deviation*|nonconformance*|rejects", "hold point*", "non conformance*", "nonconformance*", "ncr", "ncrs",
 		"corrective ~1 action*", "8d", "capa", "supplier ~1 audit*", "deviation ~1 log*|review*|report*", "control plan*",
-		"first article",
+		"first article", "calibration ~1 record*|certificate*|plan*|schedule*|regime",
 	}},
 	{"reliability and maintenance programme", sideEM, kindDeliverable, wDeliverable, QualityPlan, []string{
 		"reliability ~2 plan*|programme*|program*|improvement*|review*", "maintenance ~2 plan*|programme*|program|strateg*|interval*|regime*",
