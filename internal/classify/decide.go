@@ -78,7 +78,7 @@ type evaluation struct {
 }
 
 func (d *document) clauseFactor(c *clause) float64 {
-	if c.negated || c.others {
+	if c.negated || c.others || c.intent {
 		return 0
 	}
 	if c.title {

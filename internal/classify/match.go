@@ -328,6 +328,7 @@ type clause struct {
 	participant  bool // a participation verb comes first: "took part in ..., reported defects"
 	negated      bool
 	others       bool
+	intent       bool // wishes and plans ("I want to", "would like to"): interest, not evidence
 }
 
 type match struct {
@@ -650,6 +651,8 @@ func (d *document) try(m *matcher, pats []int32, i int, s string, firstKnown boo
 				c.negated = true
 			case cueOthers:
 				c.others = true
+			case cueIntent:
+				c.intent = true
 			case cueOthersPossessive:
 				d.possOthr = append(d.possOthr, int32(i))
 			}

@@ -432,6 +432,10 @@ const (
 	cueOthers
 	// cueOthersPossessive discounts indicators right after "their", "his", "her".
 	cueOthersPossessive
+	// cueIntent marks a clause about what the author wants or hopes to do
+	// ("I want to move into ...", "I would like to lead ..."): the framework
+	// treats interest as different from evidence, so it counts for nothing.
+	cueIntent
 )
 
 type cueRow struct {
@@ -469,6 +473,10 @@ var clauseCues = []cueRow{
 		"was|were|been|is|are|being|be ~2 made|done|run|owned|led|handled|delivered|built|managed|prepared|produced|chosen|selected|written|designed|performed|conducted|installed|tested|developed|implemented|configured|coded|drafted|created|decided|taken|out|up ~1 by !me|myself|us|my|end|deadline|january|february|march|april|may|june|july|august|september|october|november|december",
 		"before i|we joined", "someone|somebody else", "another ~1 team|department|division|company|contractor",
 		"other teams", "by others", "their own",
+	}},
+	{cueIntent, []string{
+		"want|wants|hope|hoping|wish|keen|aspire|aspiring ~1 to", "would ~1 like|love ~1 to",
+		"interested in", "passionate about", "my ~1 goal|ambition|aspiration|dream",
 	}},
 	{cueOthersPossessive, []string{
 		"their", "his", "her",
