@@ -406,6 +406,9 @@ var taxonomy = []indicator{
 	{"building a dashboard or spreadsheet", sideNone, kindIndividual, wIndividual, "", []string{
 		"built|created|developed|made ~3 dashboard*|model|report", "spreadsheet*", "excel", "power bi", "tableau",
 	}},
+	{"drafting drawings and models", sideNone, kindIndividual, wIndividual, "", []string{
+		"cad", "autocad", "solidworks", "catia", "revit", "3d model*", "detail|detailed|shop|fabrication ~1 drawings",
+	}},
 	{"testing as a user", sideNone, kindIndividual, wIndividual, "", []string{
 		"user acceptance ~1 test*", "uat", "key user*", "tested ~3 module*|feature*|screen*",
 	}},
@@ -473,6 +476,8 @@ var clauseCues = []cueRow{
 		"was|were|been|is|are|being|be ~2 made|done|run|owned|led|handled|delivered|built|managed|prepared|produced|chosen|selected|written|designed|performed|conducted|installed|tested|developed|implemented|configured|coded|drafted|created|decided|taken|out|up ~1 by !me|myself|us|my|end|deadline|january|february|march|april|may|june|july|august|september|october|november|december",
 		"before i|we joined", "someone|somebody else", "another ~1 team|department|division|company|contractor",
 		"other teams", "by others", "their own",
+		// Work done as someone else's assignment: the accountability is theirs.
+		"as ~1 assigned|instructed|directed|allocated ~1 by", "assigned to me by", "under the supervision",
 	}},
 	{cueIntent, []string{
 		"want|wants|hope|hoping|wish|keen|aspire|aspiring ~1 to", "would ~1 like|love ~1 to",
