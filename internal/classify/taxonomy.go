@@ -268,7 +268,7 @@ var taxonomy = []indicator{
 		"reliability ~2 plan*|programme*|program*|improvement*|review*", "maintenance ~2 plan*|programme*|program|strateg*|interval*|regime*",
 		"pm intervals", "preventive maintenance", "failure mode*", "fmea", "dfmea", "pfmea", "root cause*", "mean time between",
 		"mttr", "oee", "post mortem*", "slo", "slos",
-		"mtbf", "field failure*", "post incident ~1 review*", "failure data",
+		"mtbf", "field failure*", "post incident ~1 review*", "incident ~1 review*|postmortem*", "failure data",
 	}},
 	{"technical risk register", sideEM, kindDeliverable, wDeliverable, RiskRegister, []string{
 		"technical|delivery|project|construction|safety|engineering|programme|schedule|installation ~1 risk ~1 register*|log*",
