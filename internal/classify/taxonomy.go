@@ -255,7 +255,7 @@ var taxonomy = []indicator{
 		"witness*", "validation ~2 plan*|protocol*|test*|master|documentation", "qualification", "requalif*",
 		"certification ~1 test*", "verification ~1 test*|plan*",
 		"sea trial*", "commissioning ~1 test*", "failover ~1 test*", "evt", "dvt", "pvt", "itp", "itps",
-		"split lot", "reliability|load|performance|throughput|stress|soak|pressure|functional|regression|burn ~1 test|tests|trial|trials",
+		"split lot", "reliability|load|performance|throughput|stress|soak|pressure|burn ~1 test|tests|trial|trials",
 	}},
 	{"quality plan", sideEM, kindDeliverable, wDeliverable, QualityPlan, []string{
 		"quality ~1 plan*|report*|audit*|inspection*|metrics|regime|assurance", "quality ~1 management|control|test|risk ~1 plan*|regime|assessment*",
@@ -411,6 +411,7 @@ var taxonomy = []indicator{
 	}},
 	{"testing as a user", sideNone, kindIndividual, wIndividual, "", []string{
 		"user acceptance ~1 test*", "uat", "key user*", "tested ~3 module*|feature*|screen*",
+		"test cases", "executed ~3 test*", "retest*",
 	}},
 }
 
