@@ -72,13 +72,16 @@ type evaluation struct {
 	states []indState
 	total  [2]float64 // all evidence, by side (sideTM, sideEM)
 	strong [2]float64 // deliverables and accountability only
-	indiv  float64
-	words  int
-	sorted [4][]found // foundOn cache, by side
+	// concrete is the evidence that names an output or people: deliverables
+	// and stakeholders, both sides together.
+	concrete float64
+	indiv    float64
+	words    int
+	sorted   [4][]found // foundOn cache, by side
 }
 
 func (d *document) clauseFactor(c *clause) float64 {
-	if c.negated || c.others {
+	if c.negated || c.others || c.intent {
 		return 0
 	}
 	if c.title {
@@ -212,6 +215,9 @@ func (d *document) evaluate() *evaluation {
 			if in.kind == kindDeliverable || in.kind == kindAccountability {
 				ev.strong[in.side] += v
 			}
+			if in.kind == kindDeliverable || in.kind == kindStakeholder {
+				ev.concrete += v
+			}
 		case sideNone:
 			ev.indiv += v
 		}
@@ -226,6 +232,13 @@ func (ev *evaluation) decide(t thresholds) Label {
 	tm, em := ev.total[sideTM], ev.total[sideEM]
 	stm, sem := ev.strong[sideTM], ev.strong[sideEM]
 	if max(stm, sem) < t.minStrong {
+		return InsufficientEvidence
+	}
+	// Accountability words that name neither an output nor anyone worked
+	// with ("I champion governance and drive innovation") describe the
+	// author, not a piece of work: the framework asks for a deliverable the
+	// author owned and the stakeholders involved.
+	if ev.concrete == 0 {
 		return InsufficientEvidence
 	}
 	lo, hi := min(tm, em), max(tm, em)
@@ -378,7 +391,7 @@ func (ev *evaluation) rationale(label Label) string {
 			b.WriteString("the author took part as a user or tester but does not describe owning a deliverable.")
 		case len(indiv) > 0:
 			b.WriteString("the description reads as individual technical work (" + joinAnd(indiv) + ").")
-		case len(strongTM)+len(strongEM) > 0:
+		case len(strongTM)+len(strongEM) > 0 && ev.concrete > 0:
 			b.WriteString("it mentions " + joinAnd(append(strongTM, strongEM...)) +
 				" but does not show that the author owned them.")
 		case ev.total[sideTM]+ev.total[sideEM] > 0:

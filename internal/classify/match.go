@@ -328,6 +328,7 @@ type clause struct {
 	participant  bool // a participation verb comes first: "took part in ..., reported defects"
 	negated      bool
 	others       bool
+	intent       bool // wishes and plans ("I want to", "would like to"): interest, not evidence
 }
 
 type match struct {
@@ -448,7 +449,9 @@ func (b *normaliser) field(s string, title bool) {
 				b.brk = true
 			case c == '\n':
 				b.endWord()
-				if j := skipSpace(s, i+1); j < len(s) && s[j] == '\n' {
+				// A blank line or a list item ("- ", "* ", "• ", "2. ")
+				// starts a new clause: each bullet is its own statement.
+				if j := skipSpace(s, i+1); j < len(s) && (s[j] == '\n' || isBullet(s, j)) {
 					b.brk = true
 				}
 			default:
@@ -532,6 +535,23 @@ func isClauseBreakWord(w []byte) bool {
 		}
 	}
 	return false
+}
+
+// isBullet reports whether a list marker starts at s[j]: "-", "*", "+",
+// a bullet character, or a number followed by "." or ")".
+func isBullet(s string, j int) bool {
+	switch c := s[j]; {
+	case c == '-' || c == '*' || c == '+':
+		return true
+	case c >= '0' && c <= '9':
+		k := j
+		for k < len(s) && k-j < 3 && s[k] >= '0' && s[k] <= '9' {
+			k++
+		}
+		return k < len(s) && (s[k] == '.' || s[k] == ')')
+	}
+	r, _ := utf8.DecodeRuneInString(s[j:])
+	return r == '\u2022' || r == '\u25aa' || r == '\u25e6' || r == '\u00b7' || r == '\u2013' || r == '\u2014'
 }
 
 func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
@@ -631,6 +651,8 @@ func (d *document) try(m *matcher, pats []int32, i int, s string, firstKnown boo
 				c.negated = true
 			case cueOthers:
 				c.others = true
+			case cueIntent:
+				c.intent = true
 			case cueOthersPossessive:
 				d.possOthr = append(d.possOthr, int32(i))
 			}

@@ -125,6 +125,17 @@ func TestProbeSamplesAccuracy(t *testing.T) {
 	checkAccuracy(t, loadSamples(t, "testdata/probe_samples.jsonl"), 0.95)
 }
 
+// TestExternalSamplesAccuracy measures accuracy on a JSONL sample file
+// named by CLASSIFY_SAMPLES (for example a freshly written probe set kept
+// outside the repository). It is skipped when the variable is unset.
+func TestExternalSamplesAccuracy(t *testing.T) {
+	path := os.Getenv("CLASSIFY_SAMPLES")
+	if path == "" {
+		t.Skip("CLASSIFY_SAMPLES not set")
+	}
+	checkAccuracy(t, loadSamples(t, path), 0.95)
+}
+
 // thresholdGrid is the search space the hold-out test tunes over.
 func thresholdGrid() []thresholds {
 	var out []thresholds

@@ -255,20 +255,20 @@ var taxonomy = []indicator{
 		"witness*", "validation ~2 plan*|protocol*|test*|master|documentation", "qualification", "requalif*",
 		"certification ~1 test*", "verification ~1 test*|plan*",
 		"sea trial*", "commissioning ~1 test*", "failover ~1 test*", "evt", "dvt", "pvt", "itp", "itps",
-		"split lot",
+		"split lot", "reliability|load|performance|throughput|stress|soak|pressure|burn ~1 test|tests|trial|trials",
 	}},
 	{"quality plan", sideEM, kindDeliverable, wDeliverable, QualityPlan, []string{
 		"quality ~1 plan*|report*|audit*|inspection*|metrics|regime|assurance", "quality ~1 management|control|test|risk ~1 plan*|regime|assessment*",
 		"inspection ~2 test ~1 plan*", "inspection ~1 regime|standard*|plan*|procedure*", "quality control", "spc", "six sigma",
 		"investigat* ~4 defect*|failure*|fault*|excursion*|deviation*|nonconformance*|rejects", "hold point*", "non conformance*", "nonconformance*", "ncr", "ncrs",
 		"corrective ~1 action*", "8d", "capa", "supplier ~1 audit*", "deviation ~1 log*|review*|report*", "control plan*",
-		"first article",
+		"first article", "calibration ~1 record*|certificate*|plan*|schedule*|regime",
 	}},
 	{"reliability and maintenance programme", sideEM, kindDeliverable, wDeliverable, QualityPlan, []string{
 		"reliability ~2 plan*|programme*|program*|improvement*|review*", "maintenance ~2 plan*|programme*|program|strateg*|interval*|regime*",
 		"pm intervals", "preventive maintenance", "failure mode*", "fmea", "dfmea", "pfmea", "root cause*", "mean time between",
 		"mttr", "oee", "post mortem*", "slo", "slos",
-		"mtbf", "field failure*", "post incident ~1 review*", "failure data",
+		"mtbf", "field failure*", "post incident ~1 review*", "incident ~1 review*|postmortem*", "failure data",
 	}},
 	{"technical risk register", sideEM, kindDeliverable, wDeliverable, RiskRegister, []string{
 		"technical|delivery|project|construction|safety|engineering|programme|schedule|installation ~1 risk ~1 register*|log*",
@@ -406,8 +406,12 @@ var taxonomy = []indicator{
 	{"building a dashboard or spreadsheet", sideNone, kindIndividual, wIndividual, "", []string{
 		"built|created|developed|made ~3 dashboard*|model|report", "spreadsheet*", "excel", "power bi", "tableau",
 	}},
+	{"drafting drawings and models", sideNone, kindIndividual, wIndividual, "", []string{
+		"cad", "autocad", "solidworks", "catia", "revit", "3d model*", "detail|detailed|shop|fabrication ~1 drawings",
+	}},
 	{"testing as a user", sideNone, kindIndividual, wIndividual, "", []string{
 		"user acceptance ~1 test*", "uat", "key user*", "tested ~3 module*|feature*|screen*",
+		"test cases", "executed ~3 test*", "retest*",
 	}},
 }
 
@@ -432,6 +436,10 @@ const (
 	cueOthers
 	// cueOthersPossessive discounts indicators right after "their", "his", "her".
 	cueOthersPossessive
+	// cueIntent marks a clause about what the author wants or hopes to do
+	// ("I want to move into ...", "I would like to lead ..."): the framework
+	// treats interest as different from evidence, so it counts for nothing.
+	cueIntent
 )
 
 type cueRow struct {
@@ -469,6 +477,12 @@ var clauseCues = []cueRow{
 		"was|were|been|is|are|being|be ~2 made|done|run|owned|led|handled|delivered|built|managed|prepared|produced|chosen|selected|written|designed|performed|conducted|installed|tested|developed|implemented|configured|coded|drafted|created|decided|taken|out|up ~1 by !me|myself|us|my|end|deadline|january|february|march|april|may|june|july|august|september|october|november|december",
 		"before i|we joined", "someone|somebody else", "another ~1 team|department|division|company|contractor",
 		"other teams", "by others", "their own",
+		// Work done as someone else's assignment: the accountability is theirs.
+		"as ~1 assigned|instructed|directed|allocated ~1 by", "assigned to me by", "under the supervision",
+	}},
+	{cueIntent, []string{
+		"want|wants|hope|hoping|wish|keen|aspire|aspiring ~1 to", "would ~1 like|love ~1 to",
+		"interested in", "passionate about", "my ~1 goal|ambition|aspiration|dream",
 	}},
 	{cueOthersPossessive, []string{
 		"their", "his", "her",
