@@ -125,10 +125,9 @@ func (d *document) matchFactor(m match) float64 {
 	return f
 }
 
-// Indexes of the context-dependent risk register and its resolved forms,
+// Indexes of the resolved forms of the context-dependent risk register,
 // found once from the table.
 var (
-	idxRiskRegister   = indexOf("risk register")
 	idxRiskRegisterTM = indexOf("adoption and governance risk register")
 	idxRiskRegisterEM = indexOf("technical risk register")
 )

@@ -24,13 +24,6 @@ type alt struct {
 	prefix bool
 }
 
-func (a alt) matches(tok string) bool {
-	if a.prefix {
-		return strings.HasPrefix(tok, a.s)
-	}
-	return tok == a.s
-}
-
 type element struct {
 	alts     []alt
 	ids      []int32  // vocabulary ids of the exact alternatives

@@ -8,18 +8,6 @@ import (
 	"advising/internal/advising"
 )
 
-type noteRow struct {
-	ID         string
-	CaseID     string
-	AuthorID   string
-	Body       string
-	Visibility string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-}
-
-func (noteRow) TableName() string { return "notes" }
-
 // noteColumns and noteFrom read a note with its author's name; scanNote
 // reads them in order.
 const (
