@@ -84,7 +84,9 @@ func (s *Store) runBatch(batch []writeReq) {
 	s.hot.prepare(context.Background())
 	if len(batch) == 1 { // no one to share with: a plain transaction
 		r := batch[0]
-		r.done <- s.w.WithContext(r.ctx).Transaction(func(g *gorm.DB) error {
+		// database/sql rolls a transaction back when its context ends, so
+		// it begins detached too.
+		r.done <- s.w.WithContext(context.WithoutCancel(r.ctx)).Transaction(func(g *gorm.DB) error {
 			return runTx(r.fn, s.txStore(g))
 		})
 		return
@@ -113,9 +115,43 @@ func (s *Store) runBatch(batch []writeReq) {
 	}
 }
 
-// txStore is a Store whose reads and writes go through transaction g.
+// txStore is a Store whose reads and writes go through transaction g,
+// detached from the callers' cancellation (see detachedPool).
 func (s *Store) txStore(g *gorm.DB) *Store {
-	return &Store{db: g, w: g, read: s.read, wr: s.wr, inTx: true, hot: s.hot}
+	ctx := g.Statement.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	// A Session with a Context gets its own Statement, so the pool is
+	// swapped for fn's statements only: the transaction's COMMIT and
+	// savepoints still go to the *sql.Tx itself.
+	d := g.Session(&gorm.Session{Context: ctx})
+	d.Statement.ConnPool = detachedPool{d.Statement.ConnPool}
+	return &Store{db: d, w: d, read: s.read, wr: s.wr, inTx: true, hot: s.hot}
+}
+
+// detachedPool runs a transaction's statements without their caller's
+// cancellation. SQLite rolls back the whole transaction when a statement
+// inside it is interrupted, and a shared commit's transaction holds other
+// callers' writes too: a client that hangs up must not undo them. A write
+// that has started therefore finishes; the caller that left simply does
+// not hear about it.
+type detachedPool struct{ gorm.ConnPool }
+
+func (p detachedPool) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	return p.ConnPool.PrepareContext(context.WithoutCancel(ctx), query)
+}
+
+func (p detachedPool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return p.ConnPool.ExecContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (p detachedPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return p.ConnPool.QueryContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (p detachedPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return p.ConnPool.QueryRowContext(context.WithoutCancel(ctx), query, args...)
 }
 
 // runTx runs fn, turning a panic into an error so that one bad transaction
@@ -187,7 +223,11 @@ func (h *hotStmts) close() error {
 // transaction, a statement of hotQueries runs prepared; anything else is a
 // plain Exec.
 func (s *Store) execHot(ctx context.Context, query string, args ...any) (int64, error) {
-	if tx, ok := s.w.Statement.ConnPool.(*sql.Tx); ok {
+	pool := s.w.Statement.ConnPool
+	if d, ok := pool.(detachedPool); ok {
+		pool, ctx = d.ConnPool, context.WithoutCancel(ctx)
+	}
+	if tx, ok := pool.(*sql.Tx); ok {
 		if st := s.hot.get(query); st != nil {
 			res, err := tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 			if err != nil {

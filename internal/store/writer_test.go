@@ -114,3 +114,28 @@ func TestTxAfterClose(t *testing.T) {
 		t.Errorf("Tx after Close = nil; want an error")
 	}
 }
+
+// A caller that goes away while its transaction runs does not interrupt
+// it: the write finishes and commits, so a shared commit never loses the
+// other callers' writes to someone else's cancellation.
+func TestTxDetachedFromCancellation(t *testing.T) {
+	t.Parallel()
+	st := storetest.New(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	now := time.Now().UTC()
+	err := st.Tx(ctx, func(tx *store.Store) error {
+		cancel() // the client hangs up mid-transaction
+		u, err := tx.CreateUser(ctx, advising.User{Email: "late@example.org", FullName: "L",
+			Role: advising.RoleAdvisor, PasswordHash: "x", CreatedAt: now, UpdatedAt: now})
+		if err != nil {
+			return err
+		}
+		return tx.RecordAudit(ctx, advising.AuditEvent{At: now, Action: "user.created", EntityType: "user", EntityID: u.ID})
+	})
+	if err != nil {
+		t.Fatalf("Tx with a context cancelled inside = %v; want nil", err)
+	}
+	if _, err := st.UserByEmail(context.Background(), "late@example.org"); err != nil {
+		t.Errorf("UserByEmail after the cancelled caller's Tx = %v; want the user committed", err)
+	}
+}
