@@ -132,7 +132,81 @@ func (c *contract) validate(method, path string, rec *httptest.ResponseRecorder)
 			ExcludeResponseBody:   !isJSON,
 		},
 	}
-	return openapi3filter.ValidateResponse(context.Background(), input)
+	if err := openapi3filter.ValidateResponse(context.Background(), input); err != nil {
+		return err
+	}
+	if !isJSON {
+		return nil
+	}
+	// The schemas leave objects open, so a member the document does not
+	// describe would pass; look for those too.
+	var v any
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		return fmt.Errorf("body is not JSON: %v", err)
+	}
+	var extra []string
+	undocumented("", v, resp.Content.Get(ct).Schema.Value, &extra)
+	if len(extra) > 0 {
+		slices.Sort(extra)
+		return fmt.Errorf("members the document does not describe: %s", strings.Join(slices.Compact(extra), ", "))
+	}
+	return nil
+}
+
+// undocumented appends to out the JSON pointer of every object member in v
+// that schema s (with its allOf, oneOf and anyOf branches) does not declare,
+// unless the object allows additional properties.
+func undocumented(at string, v any, s *openapi3.Schema, out *[]string) {
+	var branches func(s *openapi3.Schema, f func(*openapi3.Schema))
+	branches = func(s *openapi3.Schema, f func(*openapi3.Schema)) {
+		if s == nil {
+			return
+		}
+		f(s)
+		for _, list := range [][]*openapi3.SchemaRef{s.AllOf, s.OneOf, s.AnyOf} {
+			for _, r := range list {
+				branches(r.Value, f)
+			}
+		}
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		props := map[string][]*openapi3.Schema{}
+		declares, open := false, false
+		branches(s, func(b *openapi3.Schema) {
+			for k, p := range b.Properties {
+				declares = true
+				props[k] = append(props[k], p.Value)
+			}
+			if ap := b.AdditionalProperties; (ap.Has != nil && *ap.Has) || ap.Schema != nil {
+				open = true
+			}
+		})
+		for k, x := range v {
+			ps, ok := props[k]
+			if !ok {
+				if declares && !open {
+					*out = append(*out, at+"/"+k)
+				}
+				continue
+			}
+			for _, p := range ps {
+				undocumented(at+"/"+k, x, p, out)
+			}
+		}
+	case []any:
+		var items []*openapi3.Schema
+		branches(s, func(b *openapi3.Schema) {
+			if b.Items != nil {
+				items = append(items, b.Items.Value)
+			}
+		})
+		for i, x := range v {
+			for _, it := range items {
+				undocumented(fmt.Sprintf("%s/%d", at, i), x, it, out)
+			}
+		}
+	}
 }
 
 // TestOpenAPIContract builds a small office through the API and checks an
