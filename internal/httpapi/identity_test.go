@@ -13,6 +13,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"advising/docs"
 	"advising/internal/advising"
 	"advising/internal/auth"
 	"advising/internal/store"
@@ -422,6 +423,9 @@ func TestOperations(t *testing.T) {
 		if rec := ts.do(t, testUser{}, http.MethodGet, path, ""); rec.Code != http.StatusOK {
 			t.Errorf("GET %s = %d; want 200", path, rec.Code)
 		}
+	}
+	if rec := ts.do(t, testUser{}, http.MethodGet, "/api/v1/openapi.yaml", ""); rec.Body.String() != string(docs.OpenAPI) {
+		t.Errorf("GET /api/v1/openapi.yaml does not serve docs/openapi.yaml (%d bytes, want %d)", rec.Body.Len(), len(docs.OpenAPI))
 	}
 	ts.do(t, testUser{}, http.MethodGet, "/api/v1/me", "")
 	rec := ts.do(t, testUser{}, http.MethodGet, "/metrics", "")

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/crypto/bcrypt"
 
+	"advising/docs"
 	"advising/internal/advising"
 	"advising/internal/auth"
 	"advising/internal/casework"
@@ -84,7 +85,7 @@ func newTestServer(t testing.TB) *testServer {
 		Now:    clock.Now,
 	})
 	h := httpapi.NewServer(httpapi.Deps{Casework: cw, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		OpenAPI: []byte("openapi: 3.1.0\n"), Registry: prometheus.NewRegistry()})
+		OpenAPI: docs.OpenAPI, Registry: prometheus.NewRegistry()})
 	return &testServer{h: h, cw: cw, st: st, clock: clock}
 }
 
