@@ -129,3 +129,48 @@ func checkAccount(in casework.NewAccount) error {
 	}
 	return v.Err()
 }
+
+// passwordData is what the password page shows.
+type passwordData struct {
+	Form *form
+}
+
+// handlePasswordForm serves GET /account/password for any signed-in user.
+func (s *site) handlePasswordForm(c echo.Context) error {
+	return s.render(c, http.StatusOK, "password", "Change your password", passwordData{Form: newForm()})
+}
+
+// handlePasswordChange serves POST /account/password for any signed-in user.
+// The change revokes every earlier token, this session's too, so the user is
+// signed in again with the new password and carries on.
+func (s *site) handlePasswordChange(c echo.Context) error {
+	f := newForm()
+	current, next := c.FormValue("current_password"), c.FormValue("new_password")
+	var v advising.Validator
+	v.Check(current != "", "current_password", "is required")
+	n := utf8.RuneCountInString(next)
+	v.Check(n >= advising.MinPasswordLen && n <= advising.MaxPasswordLen, "new_password", "must be 10 to 128 characters")
+	err := v.Err()
+	ctx := c.Request().Context()
+	a := actorFrom(c)
+	if err == nil {
+		err = s.cw.ChangePassword(ctx, a, current, next)
+	}
+	if err != nil {
+		if !f.fail(err) {
+			return err
+		}
+		return s.render(c, statusFor(err), "password", "Change your password", passwordData{Form: f})
+	}
+	u, err := s.cw.Me(ctx, a)
+	if err != nil {
+		return err
+	}
+	sess, err := s.cw.Login(ctx, u.Email, next)
+	if err != nil {
+		clearSession(c)
+		return redirect(c, "/signin")
+	}
+	setSession(c, sess.AccessToken, sess.ExpiresIn)
+	return redirect(c, home(a))
+}

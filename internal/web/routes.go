@@ -37,6 +37,8 @@ func (s *site) routes(e *echo.Echo) {
 	open(post, "/signout", s.handleSignOut)
 	open(get, "/register", s.handleRegisterForm)
 	open(post, "/register", s.handleRegister)
+	guarded(get, "/account/password", s.handlePasswordForm, applicant, advisor, admin)
+	guarded(post, "/account/password", s.handlePasswordChange, applicant, advisor, admin)
 
 	// Applicants.
 	guarded(get, "/portal", s.handlePortal, applicant)

@@ -64,7 +64,7 @@ func Register(e *echo.Echo, cw *casework.Service, o Options) {
 // pageSections are the first path segments the web interface owns. Any
 // request under them, matched or not, gets HTML errors.
 var pageSections = map[string]bool{"": true, "signin": true, "signout": true, "register": true,
-	"dashboard": true, "cases": true, "admin": true, "portal": true, "static": true}
+	"dashboard": true, "cases": true, "admin": true, "portal": true, "static": true, "account": true}
 
 // isPageRequest reports whether an error on r should be an HTML page: any
 // path the web interface owns, and unknown paths outside the API and the

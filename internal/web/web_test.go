@@ -418,3 +418,37 @@ func TestAdminManagesAdvisors(t *testing.T) {
 		t.Errorf("POST /admin/advisors with a taken email = %d %s", rec.Code, rec.Body.String())
 	}
 }
+
+// Changing the password from the page keeps this browser signed in with a
+// new session, ends every earlier one, and shows a wrong current password
+// as a sentence next to its field.
+func TestPasswordChangePage(t *testing.T) {
+	s := newSite(t)
+	a := s.applicant(t)
+	b, other := s.browser(), s.browser()
+	b.signIn(t, a.Email)
+	other.signIn(t, a.Email)
+
+	if rec := s.browser().get(t, "/account/password"); rec.Code != http.StatusSeeOther {
+		t.Errorf("GET /account/password signed out = %d; want 303 to sign in", rec.Code)
+	}
+	b.get(t, "/account/password")
+	rec := b.post(t, "/account/password", url.Values{"current_password": {"not my password"}, "new_password": {"a brand new password"}})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `id="current_password-error"`) {
+		t.Errorf("POST /account/password with a wrong current password = %d; want 422 with the error next to the field", rec.Code)
+	}
+	b.get(t, "/account/password")
+	rec = b.post(t, "/account/password", url.Values{"current_password": {testPassword}, "new_password": {"a brand new password"}})
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/portal" {
+		t.Fatalf("POST /account/password = %d Location %q; want 303 to /portal", rec.Code, rec.Header().Get("Location"))
+	}
+	if rec := b.get(t, "/portal"); rec.Code != http.StatusOK {
+		t.Errorf("GET /portal after the change in the same browser = %d; want 200", rec.Code)
+	}
+	if rec := other.get(t, "/portal"); rec.Code == http.StatusOK {
+		t.Errorf("GET /portal in another browser after the change = 200; want its session ended")
+	}
+	if _, err := s.cw.Login(context.Background(), a.Email, "a brand new password"); err != nil {
+		t.Errorf("Login with the new password: %v", err)
+	}
+}
