@@ -474,7 +474,7 @@ var clauseCues = []cueRow{
 		"out of scope", "outside ~2 scope|remit", "not ~1 in|within scope",
 	}},
 	{cueOthers, []string{
-		"was|were|been|is|are|being|be ~2 made|done|run|owned|led|handled|delivered|built|managed|prepared|produced|chosen|selected|written|designed|performed|conducted|installed|tested|developed|implemented|configured|coded|drafted|created|decided|taken|out|up ~1 by !me|myself|us|my|end|deadline|january|february|march|april|may|june|july|august|september|october|november|december",
+		"was|were|been|is|are|being|be ~2 made|done|run|owned|led|handled|delivered|built|managed|prepared|produced|chosen|selected|written|designed|performed|conducted|installed|tested|developed|implemented|configured|coded|drafted|created|decided|taken|out|up ~3 by !me|myself|us|my|end|deadline|january|february|march|april|may|june|july|august|september|october|november|december",
 		"before i|we joined", "someone|somebody else", "another ~1 team|department|division|company|contractor",
 		"other teams", "by others", "their own",
 		// Work done as someone else's assignment: the accountability is theirs.
@@ -504,6 +504,7 @@ var otherAgents = []string{
 	"contractor", "contractors", "vendor", "vendors", "supplier", "suppliers", "client", "clients",
 	"colleague", "colleagues", "consultant", "consultants", "they", "he", "she", "others", "someone",
 	"studios", "boss", "supervisor", "director", "itdept", "procurement",
+	"ceo", "cto", "cio", "cfo", "coo", "cdo", "ciso",
 }
 
 // determiners are skipped when looking for the subject of a clause.
