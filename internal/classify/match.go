@@ -577,11 +577,23 @@ func (d *document) analyseClauses() {
 			i++
 		}
 		for k := i; k < i+2 && k < int(c.end); k++ {
-			if d.classes[k]&classAgent != 0 {
+			if d.classes[k]&classAgent != 0 && !d.opensDeliverable(k) {
 				c.agentSubject = true
 			}
 		}
 	}
+}
+
+// opensDeliverable reports whether a deliverable's name starts at token i.
+// There an agent noun names the work ("Vendor evaluation for ...",
+// "Supplier audits ..."), not who did it.
+func (d *document) opensDeliverable(i int) bool {
+	for _, m := range d.matches {
+		if int(m.start) == i && m.ind >= 0 && taxonomy[m.ind].kind == kindDeliverable {
+			return true
+		}
+	}
+	return false
 }
 
 // run matches every pattern at every token and records indicator matches

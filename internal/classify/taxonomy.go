@@ -109,7 +109,8 @@ var taxonomy = []indicator{
 	{"adoption plan", sideTM, kindDeliverable, wDeliverable, AdoptionPlan, []string{
 		"adoption ~3 plan|plans|programme*|program|programs|campaign*|roadmap|strategy|approach",
 		"implementation ~1 plan|plans", "migration plan*", "rollout|roll ~1 plan", "change management",
-		"training ~1 programme*|program|plan|plans|campaign*", "digital adoption", "user adoption",
+		"training ~1 programme*|program|plan|plans|campaign*|schedule*",
+		"business|organisational|organizational|user|change ~1 readiness", "digital adoption", "user adoption",
 		"company|organisation|organization|enterprise|group ~1 wide ~1 adoption|rollout|roll",
 	}},
 	{"governance model", sideTM, kindDeliverable, wDeliverable, GovernanceModel, []string{
@@ -128,7 +129,7 @@ var taxonomy = []indicator{
 	{"capability assessment", sideTM, kindDeliverable, wDeliverable, CapabilityAssessment, []string{
 		"capabilit* ~2 assessment*|review*|map|mapping|gap*|model*|baseline",
 		"assess* ~3 capabilit*|maturity", "maturity ~1 assessment*|model*|review*|benchmark*|level*",
-		"benchmark* ~3 maturity", "current state assessment*",
+		"benchmark* ~3 maturity", "current state assessment*", "fit gap*",
 	}},
 	{"knowledge management", sideTM, kindDeliverable, wDeliverable, KnowledgeManagement, []string{
 		"knowledge ~1 management|base|bases|process*|transfer|sharing|reuse|capture|owner*|repositor*|hub|portal",
@@ -147,7 +148,7 @@ var taxonomy = []indicator{
 	{"adoption governance", sideTM, kindAccountability, wAccountability, "", []string{
 		"track*|measur*|monitor*|report*|review* ~3 adoption|usage|uptake|use|usage",
 		"adoption ~2 progress|rate*|metric*|target*|by|across|against|monthly|quarterly",
-		"active use", "actually ~1 use|used|uses|using|adopted|act", "adopted by",
+		"how many ~3 use|used|uses|using|log|logs|logged|active", "active use", "actually ~1 use|used|uses|using|adopted|act", "adopted by",
 	}},
 	{"organisational roll-out", sideTM, kindAccountability, wAccountability, "", []string{
 		"rolled|roll|rolling|rolls ~1 out", "rollout*", "champion*", "onboarding", "training path*", "super users",
@@ -166,7 +167,8 @@ var taxonomy = []indicator{
 	}},
 	{"data-sharing and consent rules", sideTM, kindAccountability, wAccountability, "", []string{
 		"data ~1 sharing", "consent ~1 rules|management|model|framework", "retention ~1 rules|policy|schedule*",
-		"usage rules", "access rules", "which ~3 data|apis|tools ~3 may|can|get",
+		"usage rules", "access rules",
+		"who ~1 can|may ~2 access|see|view|edit|export|share|download|change|delete", "which ~3 data|apis|tools ~3 may|can|get",
 	}},
 	{"use-case prioritisation", sideTM, kindAccountability, 1.5, "", []string{
 		"use case*", "prioriti* ~3 use|ideas|initiatives|investments|projects|pilots",
@@ -219,7 +221,7 @@ var taxonomy = []indicator{
 	}},
 	{"enterprise information systems", sideTM, kindTopic, 1.0, "", []string{
 		"information ~1 system*|management|flows", "enterprise ~2 system*|software|platform*|architecture|applications",
-		"back office", "erp", "crm", "hris", "lms", "wms", "lims", "eln", "saas", "legacy ~1 system*|applications|platforms",
+		"back office", "erp", "sap", "4hana", "crm", "hris", "lms", "wms", "lims", "eln", "saas", "legacy ~1 system*|applications|platforms",
 		"itdept systems", "business systems", "it systems", "application portfolio",
 	}},
 	{"data and analytics", sideTM, kindTopic, wTopic, "", []string{
@@ -474,7 +476,7 @@ var clauseCues = []cueRow{
 		"out of scope", "outside ~2 scope|remit", "not ~1 in|within scope",
 	}},
 	{cueOthers, []string{
-		"was|were|been|is|are|being|be ~2 made|done|run|owned|led|handled|delivered|built|managed|prepared|produced|chosen|selected|written|designed|performed|conducted|installed|tested|developed|implemented|configured|coded|drafted|created|decided|taken|out|up ~1 by !me|myself|us|my|end|deadline|january|february|march|april|may|june|july|august|september|october|november|december",
+		"was|were|been|is|are|being|be ~2 made|done|run|owned|led|handled|delivered|built|managed|prepared|produced|chosen|selected|written|designed|performed|conducted|installed|tested|developed|implemented|configured|coded|drafted|created|decided|taken|out|up ~3 by !me|myself|us|my|end|deadline|january|february|march|april|may|june|july|august|september|october|november|december",
 		"before i|we joined", "someone|somebody else", "another ~1 team|department|division|company|contractor",
 		"other teams", "by others", "their own",
 		// Work done as someone else's assignment: the accountability is theirs.
@@ -504,6 +506,7 @@ var otherAgents = []string{
 	"contractor", "contractors", "vendor", "vendors", "supplier", "suppliers", "client", "clients",
 	"colleague", "colleagues", "consultant", "consultants", "they", "he", "she", "others", "someone",
 	"studios", "boss", "supervisor", "director", "itdept", "procurement",
+	"ceo", "cto", "cio", "cfo", "coo", "cdo", "ciso",
 }
 
 // determiners are skipped when looking for the subject of a clause.
