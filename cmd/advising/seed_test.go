@@ -109,8 +109,37 @@ func TestLoadDemoOffice(t *testing.T) {
 	if err != nil {
 		t.Fatalf("seeds.Demo: %v", err)
 	}
-	if err := loadOffice(context.Background(), newService(t), o); err != nil {
+	cw := newService(t)
+	ctx := context.Background()
+	if err := loadOffice(ctx, cw, o); err != nil {
 		t.Fatalf("loadOffice(demo office): %v", err)
+	}
+	// A newcomer's dashboard shows every flag and every status at least
+	// once; a classifier change that relabels the demo samples shows here.
+	s, err := cw.Login(ctx, o.Admin.Email, o.Password)
+	if err != nil {
+		t.Fatalf("Login(demo admin): %v", err)
+	}
+	d, err := cw.Dashboard(ctx, advising.Actor{UserID: s.User.ID, Role: advising.RoleAdmin})
+	if err != nil {
+		t.Fatalf("Dashboard as the demo admin: %v", err)
+	}
+	now := time.Now().UTC()
+	nextMonth := time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+	for _, f := range advising.Flags {
+		// The demo's "approaching" intake has its window open on the first
+		// of next month, which on the 1st of a 31-day month is 31 days away.
+		if f == advising.FlagScreeningWindowApproaching && nextMonth.Sub(now) > advising.ApproachingWindow {
+			continue
+		}
+		if d.Flags[f] == 0 {
+			t.Errorf("demo office dashboard: flag %s never shown; want at least one case with it", f)
+		}
+	}
+	for _, st := range advising.Statuses {
+		if d.ByStatus[st] == 0 {
+			t.Errorf("demo office dashboard: no case in status %s", st)
+		}
 	}
 }
 
