@@ -83,15 +83,18 @@ var taxonomy = []indicator{
 		"digital transformation", "migration path", "build or|versus|vs buy", "target architecture",
 		"investment plan", "technology investment*", "enterprise architecture", "architecture roadmap",
 		"target operating model*", "data literacy",
+		"plan|plans|strateg* ~1 for ~4 digital|technology|ict|itdept|information|applications",
 	}},
 	{"technology portfolio", sideTM, kindDeliverable, wDeliverable, TechnologyRoadmap, []string{
 		"technology|application|applications|itdept|digital|innovation ~1 portfolio*",
 		"portfolio ~1 review*|management|rationalisation|rationalization",
 		"emerging technolog*", "innovation pipeline*",
+		"retire ~3 keep|replace|retain|invest*", "retire|decommission* ~3 applications|legacy",
 	}},
 	{"business case", sideTM, kindDeliverable, wDeliverable, BusinessCase, []string{
 		"business case*", "board paper*", "investment case*", "cost benefit", "benefits case*", "funding case*",
 		"benefits realisation|realization", "total cost of ownership", "tco", "options appraisal", "investment appraisal",
+		"case ~3 for ~2 funding|investment|investing|invest",
 	}},
 	{"technology commercialisation", sideTM, kindDeliverable, wDeliverable, BusinessCase, []string{
 		"commerciali*", "licensing ~1 strateg*|model*|deal*|negotiation*", "licensee*", "royalt*",
@@ -102,6 +105,7 @@ var taxonomy = []indicator{
 		"rfp", "rfps", "request for proposal*", "proof of concept", "proofs of concept", "poc",
 		"scripted demo*", "reference calls", "shortlist*", "bidders", "scoring ~1 criteria|model|matrix", "evaluation panel*",
 		"market scan*", "request for information",
+		"compar* ~3 providers|platforms|solutions|vendors",
 	}},
 	{"platform selection", sideTM, kindDeliverable, wDeliverable, VendorEvaluation, []string{
 		"select*|chose|chosen|choos*|choice|procur*|tender*|replac*|introduc* ~6 platform*|system|systems|software|suite|tool|tools|vendor|vendors|solution|application*|erp|crm|lms|wms|mes|oss|bss|cloud|saas",
@@ -109,9 +113,11 @@ var taxonomy = []indicator{
 	{"adoption plan", sideTM, kindDeliverable, wDeliverable, AdoptionPlan, []string{
 		"adoption ~3 plan|plans|programme*|program|programs|campaign*|roadmap|strategy|approach",
 		"implementation ~1 plan|plans", "migration plan*", "rollout|roll ~1 plan", "change management",
-		"training ~1 programme*|program|plan|plans|campaign*|schedule*",
+		"training ~1 programme*|program|plan|plans|campaign*|schedule*", "staff|user|users ~1 training",
 		"business|organisational|organizational|user|change ~1 readiness", "digital adoption", "user adoption",
 		"company|organisation|organization|enterprise|group ~1 wide ~1 adoption|rollout|roll",
+		"how ~4 staff|users|teams|operators|supervisors|employees|colleagues|analysts|nurses|clinicians|teachers|people ~3 would|will|should ~2 move|switch|transition|migrate",
+		"off paper", "paperless",
 	}},
 	{"governance model", sideTM, kindDeliverable, wDeliverable, GovernanceModel, []string{
 		"governance ~1 model*|framework*|board*|group*|council*|committee*|forum*|rules|structure*|process*|review*",
@@ -122,6 +128,7 @@ var taxonomy = []indicator{
 		"data ~1 governance|steward*|owner*|ownership|standards", "information governance",
 		"data quality owner*", "owner for each|every", "named owner*", "data catalog*", "steward*",
 		"master data", "ownership rules", "data domain*",
+		"who ~4 owns|own ~2 which|what", "owns|own ~1 which|what ~1 records|data|information",
 	}},
 	{"policy", sideTM, kindDeliverable, wDeliverable, Policy, []string{
 		"polic* !administration|admin|holder*|number*|wording|renewal*|sales|pricing|premium*|issuance|lapse*",
@@ -130,6 +137,7 @@ var taxonomy = []indicator{
 		"capabilit* ~2 assessment*|review*|map|mapping|gap*|model*|baseline",
 		"assess* ~3 capabilit*|maturity", "maturity ~1 assessment*|model*|review*|benchmark*|level*",
 		"benchmark* ~3 maturity", "current state assessment*", "fit gap*",
+		"how ready", "where each ~3 stood|stands",
 	}},
 	{"knowledge management", sideTM, kindDeliverable, wDeliverable, KnowledgeManagement, []string{
 		"knowledge ~1 management|base|bases|process*|transfer|sharing|reuse|capture|owner*|repositor*|hub|portal",
@@ -138,6 +146,7 @@ var taxonomy = []indicator{
 	}},
 	{"analytics use cases", sideTM, kindDeliverable, wDeliverable, AnalyticsUseCase, []string{
 		"analytics ~1 use case*", "use case ~1 portfolio*|pipeline*|backlog*", "data products",
+		"ways ~3 use ~2 data",
 	}},
 
 	{"adoption and governance risk register", sideTM, kindDeliverable, wDeliverable, RiskRegister, []string{
@@ -151,9 +160,9 @@ var taxonomy = []indicator{
 		"how many ~3 use|used|uses|using|log|logs|logged|active", "active use", "actually ~1 use|used|uses|using|adopted|act", "adopted by",
 	}},
 	{"organisational roll-out", sideTM, kindAccountability, wAccountability, "", []string{
-		"rolled|roll|rolling|rolls ~1 out", "rollout*", "champion*", "onboarding", "training path*", "super users",
+		"rolled|roll|rolling|rolls ~3 out", "rollout*", "champion*", "onboarding", "training path*", "super users",
 		"change network*",
-		"across ~2 business units|departments|offices|branches|brands|agencies|schools|staff",
+		"across ~2 business units|departments|offices|branches|brands|agencies|schools|staff|plants|depots|clinics|wards|hospitals|stores|campuses",
 	}},
 	{"technology governance", sideTM, kindAccountability, wAccountability, "", []string{
 		"govern*", "quarterly ~3 review|audit*|compliance", "audit* ~2 every|each quarter",
@@ -167,8 +176,8 @@ var taxonomy = []indicator{
 	}},
 	{"data-sharing and consent rules", sideTM, kindAccountability, wAccountability, "", []string{
 		"data ~1 sharing", "consent ~1 rules|management|model|framework", "retention ~1 rules|policy|schedule*",
-		"usage rules", "access rules",
-		"who ~1 can|may ~2 access|see|view|edit|export|share|download|change|delete", "which ~3 data|apis|tools ~3 may|can|get",
+		"usage rules", "access rules", "rules ~1 on|for|about ~3 data|what|who|which", "how ~3 data ~3 kept|stored|held|shared|retained",
+		"who ~1 can|may|could|should ~2 access|see|view|edit|export|share|download|change|delete", "which ~3 data|apis|tools ~3 may|can|get",
 	}},
 	{"use-case prioritisation", sideTM, kindAccountability, 1.5, "", []string{
 		"use case*", "prioriti* ~3 use|ideas|initiatives|investments|projects|pilots",
@@ -223,6 +232,7 @@ var taxonomy = []indicator{
 		"information ~1 system*|management|flows", "enterprise ~2 system*|software|platform*|architecture|applications",
 		"back office", "erp", "sap", "4hana", "crm", "hris", "lms", "wms", "lims", "eln", "saas", "legacy ~1 system*|applications|platforms",
 		"itdept systems", "business systems", "it systems", "application portfolio",
+		"manufacturing execution system*",
 	}},
 	{"data and analytics", sideTM, kindTopic, wTopic, "", []string{
 		"analytics", "data platform*", "dashboards", "business intelligence", "ai", "artificial intelligence",
@@ -238,7 +248,8 @@ var taxonomy = []indicator{
 		"milestone ~1 plan*|schedule*", "phasing ~1 plan*", "sequencing ~1 plan*", "construction ~1 programme|sequencing|schedule*",
 		"master schedule", "shutdown schedule", "installation ~1 programme|plan|schedule", "work breakdown",
 		"build programme", "outage ~1 windows|plan*", "night work schedule*", "turnaround schedule",
-		"look ahead", "possession plan*", "move plan*|schedule*", "resource ~1 plan*|allocation", "long lead",
+		"look ahead", "possession plan*",
+		"plan|planned|planning|scheduled|scheduling ~3 install|installs|installation|installations|fitting|fit out", "move plan*|schedule*", "resource ~1 plan*|allocation", "long lead",
 		"gantt", "primavera",
 	}},
 	{"work packages", sideEM, kindDeliverable, wDeliverable, ProjectExecutionPlan, []string{
@@ -253,7 +264,7 @@ var taxonomy = []indicator{
 	{"test documentation", sideEM, kindDeliverable, wDeliverable, TestDocumentation, []string{
 		"test ~2 plan*|documentation|strateg*|report*|results|protocol*|programme|regime|gates|evidence|procedure*",
 		"iq oq", "oq pq", "fat ~1 sat", "factory ~1 acceptance|test*", "site ~1 acceptance|test*",
-		"integration|system|systems|end ~2 testing", "site integration", "acceptance ~1 test*|regime|certificate*|checks",
+		"integration|system|systems|end ~2 testing", "integrated|systems ~2 test|tests", "site integration", "acceptance ~1 test*|regime|certificate*|checks",
 		"witness*", "validation ~2 plan*|protocol*|test*|master|documentation", "qualification", "requalif*",
 		"certification ~1 test*", "verification ~1 test*|plan*",
 		"sea trial*", "commissioning ~1 test*", "failover ~1 test*", "evt", "dvt", "pvt", "itp", "itps",
@@ -265,6 +276,8 @@ var taxonomy = []indicator{
 		"investigat* ~4 defect*|failure*|fault*|excursion*|deviation*|nonconformance*|rejects", "hold point*", "non conformance*", "nonconformance*", "ncr", "ncrs",
 		"corrective ~1 action*", "8d", "capa", "supplier ~1 audit*", "deviation ~1 log*|review*|report*", "control plan*",
 		"first article", "calibration ~1 record*|certificate*|plan*|schedule*|regime",
+		"inspect* ~3 work|works|installation*", "test coverage", "quality bar",
+		"track*|monitor* ~3 defect*|downtime|faults|failures|scrap|yield|reject*",
 	}},
 	{"reliability and maintenance programme", sideEM, kindDeliverable, wDeliverable, QualityPlan, []string{
 		"reliability ~2 plan*|programme*|program*|improvement*|review*", "maintenance ~2 plan*|programme*|program|strateg*|interval*|regime*",
@@ -286,6 +299,7 @@ var taxonomy = []indicator{
 		"schedule ~1 analysis|control|baseline", "critical path", "recovery ~1 schedule|plan|programme",
 		"change control*", "budget and programme|schedule", "contingency ~1 drawdown|allowance", "estimate at completion",
 		"variation*|change ~1 orders", "s curve*", "cost to complete", "capex ~1 budget|plan",
+		"schedule ~1 and ~1 budget",
 	}},
 	{"production plan", sideEM, kindDeliverable, wDeliverable, ProductionPlan, []string{
 		"production ~1 plan*|ramp*|schedule*|release|readiness|capacity|planning",
@@ -293,7 +307,7 @@ var taxonomy = []indicator{
 		"ramp up", "takt", "line balancing", "turnaround ~1 time*|target*",
 	}},
 	{"handover plan", sideEM, kindDeliverable, wDeliverable, HandoverPlan, []string{
-		"handover*", "hand over", "handed over", "handing over", "commissioning", "operational readiness",
+		"handover*", "hand|handed|handing|hands ~4 over", "commissioning", "operational readiness",
 		"cutover|cut ~1 plan*", "hypercare",
 		"readiness ~1 review*|checklist*|meeting*", "o m manuals", "as built*", "practical completion",
 		"transfer to ~1 operations|production|manufactur*", "restart readiness",
@@ -303,12 +317,14 @@ var taxonomy = []indicator{
 	{"release and change control", sideEM, kindAccountability, wAccountability, "", []string{
 		"release ~1 plan*|process*|gate*|management|train|control|review*", "go no go", "change windows",
 		"build review*", "cutover", "rollback*", "on call", "bug triage", "certification", "defect thresholds",
+		"release ~1 date|dates|schedule*|slippage|cadence", "staged ~1 release*", "releases",
 	}},
 	{"delivery control", sideEM, kindAccountability, wAccountability, "", []string{
 		"milestone*", "signed|sign|signing|signs ~2 off", "sign offs", "close out", "closed out", "hold points",
 		"interface ~1 meeting*|management", "progress meeting*", "technical delivery", "engineering delivery",
 		"delivery manager", "physical delivery", "punch list*", "snag*", "held ~3 to", "re sequenc*", "resequenc*",
 		"coordinat* ~3 contractor*|subcontractor*|supplier*|trades|vendors", "progress ~1 report*|review*",
+		"progress ~3 meeting*",
 	}},
 	{"testing and acceptance", sideEM, kindAccountability, 1.5, "", []string{
 		"testing",
@@ -318,6 +334,8 @@ var taxonomy = []indicator{
 	}},
 	{"technical delivery role", sideEM, kindAccountability, 1.5, "", []string{
 		"site|construction|commissioning|installation|works|engineering|production|plant|maintenance|project ~1 manager|lead|engineer|supervisor|director",
+		"led|lead|leads|manage|manages|managed|managing ~4 development|engineering|test|testing ~1 team*",
+		"lead|leads|led|manage|manages|managed ~2 developers|testers",
 	}},
 	{"safety control", sideEM, kindAccountability, wAccountability, "", []string{
 		"safety ~1 case|plan*|assessment*|management|review*", "safety risk assessment*", "health and safety",
@@ -485,6 +503,8 @@ var clauseCues = []cueRow{
 	{cueIntent, []string{
 		"want|wants|hope|hoping|wish|keen|aspire|aspiring ~1 to", "would ~1 like|love ~1 to",
 		"interested in", "passionate about", "my ~1 goal|ambition|aspiration|dream",
+		// Courses taken are interest and learning, not work evidence.
+		"course|courses|certificate|diploma ~1 in|on", "belt ~1 course*", "read ~1 widely|about",
 	}},
 	{cueOthersPossessive, []string{
 		"their", "his", "her",
