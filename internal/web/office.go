@@ -313,6 +313,20 @@ func (s *site) handleNoteCreate(c echo.Context) error {
 	return redirect(c, caseURL(c, "note", "notes"))
 }
 
+// handleNoteUpdate serves POST /cases/:caseID/notes/:noteID for the note's
+// author: new text and who can read it.
+func (s *site) handleNoteUpdate(c echo.Context) error {
+	f := newForm()
+	body, vis := c.FormValue("body"), advising.Visibility(c.FormValue("visibility"))
+	f.Values["body"], f.Values["visibility"] = body, string(vis)
+	_, err := s.cw.UpdateNote(c.Request().Context(), actorFrom(c), c.Param("noteID"),
+		casework.NoteChanges{Body: &body, Visibility: &vis})
+	if err != nil {
+		return s.caseFormFailed(c, "note-"+c.Param("noteID"), f, err)
+	}
+	return redirect(c, caseURL(c, "note-updated", "notes"))
+}
+
 // handleNoteDelete serves POST /cases/:caseID/notes/:noteID/delete for the
 // note's author and admin.
 func (s *site) handleNoteDelete(c echo.Context) error {

@@ -304,3 +304,45 @@ func TestCaseloadPages(t *testing.T) {
 		t.Errorf("GET /cases second page lost its filters")
 	}
 }
+
+// The author edits a note from the case page: new text, and a private
+// note made shared reaches the applicant; nobody else gets an edit form,
+// and a blank edit comes back as a sentence next to the field.
+func TestNoteEdit(t *testing.T) {
+	s := newSite(t)
+	o := s.office(t)
+	b := s.browser()
+	b.signIn(t, o.advisor.Email)
+	page := "/cases/" + o.samCase
+	b.get(t, page)
+	if rec := b.post(t, page+"/notes", url.Values{"body": {"draft-marker-51d0"}, "visibility": {"private"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("POST a note = %d; want 303", rec.Code)
+	}
+	body := b.get(t, page).Body.String()
+	id := regexp.MustCompile(`action="/cases/[^/]+/notes/([^/"]+)"`).FindStringSubmatch(body)
+	if id == nil || !strings.Contains(body, "Edit note") {
+		t.Fatalf("GET %s as the author has no edit form for the note", page)
+	}
+	rec := b.post(t, page+"/notes/"+id[1], url.Values{"body": {"  "}, "visibility": {"shared"}})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Body must be 1 to 10000 characters") {
+		t.Errorf("POST a blank edit = %d; want 422 with the sentence next to the field", rec.Code)
+	}
+	b.get(t, page)
+	if rec := b.post(t, page+"/notes/"+id[1], url.Values{"body": {"final-marker-8c2e"}, "visibility": {"shared"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("POST an edit = %d; want 303", rec.Code)
+	}
+	ap := s.browser()
+	ap.signIn(t, o.sam.Email)
+	if body := ap.get(t, "/portal").Body.String(); !strings.Contains(body, "final-marker-8c2e") || strings.Contains(body, "draft-marker-51d0") {
+		t.Errorf("GET /portal after the note was edited and shared: want the new text only")
+	}
+
+	admin := s.browser()
+	admin.signIn(t, "admin@example.org")
+	if body := admin.get(t, page).Body.String(); strings.Contains(body, "Edit note") {
+		t.Errorf("GET %s as admin offers to edit the advisor's note; only the author may", page)
+	}
+	if rec := admin.post(t, page+"/notes/"+id[1], url.Values{"body": {"admin-marker"}, "visibility": {"shared"}}); rec.Code != http.StatusForbidden {
+		t.Errorf("POST an edit of someone else's note as admin = %d; want 403", rec.Code)
+	}
+}

@@ -55,6 +55,7 @@ func (s *site) routes(e *echo.Echo) {
 	guarded(post, "/cases/:caseID/follow-up", s.handleCaseFollowUp, advisor, admin)
 	guarded(post, "/cases/:caseID/recommendation", s.handleCaseRecommend, advisor, admin)
 	guarded(post, "/cases/:caseID/notes", s.handleNoteCreate, advisor, admin)
+	guarded(post, "/cases/:caseID/notes/:noteID", s.handleNoteUpdate, advisor, admin)
 	guarded(post, "/cases/:caseID/notes/:noteID/delete", s.handleNoteDelete, advisor, admin)
 	guarded(post, "/cases/:caseID/work-samples/:sampleID/override", s.handleOverride, advisor, admin)
 	guarded(post, "/cases/:caseID/work-samples/:sampleID/override/delete", s.handleOverrideRemove, advisor, admin)

@@ -69,6 +69,7 @@ var notices = map[string]string{
 	"sample-deleted": "The work sample has been deleted.",
 	"note":           "The note has been added.",
 	"note-deleted":   "The note has been deleted.",
+	"note-updated":   "The note has been saved.",
 	"status":         "The case status has been changed.",
 	"follow-up":      "The follow-up date has been saved.",
 	"recommended":    "The recommendation has been recorded.",
