@@ -253,7 +253,7 @@ var taxonomy = []indicator{
 		"gantt", "primavera",
 	}},
 	{"work packages", sideEM, kindDeliverable, wDeliverable, ProjectExecutionPlan, []string{
-		"work|works ~1 package*", "civil works package*", "hook up", "scope ~3 packages",
+		"work|works ~1 package*", "civil works package*", "contractor|contract ~1 package*", "hook up", "scope ~3 packages",
 	}},
 	{"design reviews", sideEM, kindDeliverable, wDeliverable, DesignReview, []string{
 		"design ~2 review*", "interface ~1 review*|register", "review log", "design package*", "design freeze",
@@ -339,7 +339,7 @@ var taxonomy = []indicator{
 	}},
 	{"safety control", sideEM, kindAccountability, wAccountability, "", []string{
 		"safety ~1 case|plan*|assessment*|management|review*", "safety risk assessment*", "health and safety",
-		"permit to work", "method statement*", "lifting plan*", "lift plan*",
+		"permit|permits to work", "method statement*", "lifting plan*", "lift plan*",
 	}},
 
 	// ------------- Engineering management: stakeholders ------------------
@@ -411,7 +411,7 @@ var taxonomy = []indicator{
 	{"writing code", sideNone, kindIndividual, wIndividual, "", []string{
 		"code", "coded", "coding", "pull request*", "unit tests", "microservice*", "fix|fixed|fixes|fixing ~2 bugs",
 		"implemented ~3 feature*", "programming", "webhook*", "rest api", "endpoint*", "refactor*",
-		"debug*", "wrote ~3 tests", "configured ~3 switches|firewalls|servers|routers",
+		"debug*", "wrote ~3 tests", "plc|ladder ~1 program|programs|programming|logic|code", "structured text", "programmed", "configured ~3 switches|firewalls|servers|routers",
 	}},
 	{"running simulations", sideNone, kindIndividual, wIndividual, "", []string{
 		"simulat*", "finite element", "fea", "cfd", "optimis*|optimiz* ~3 geometry",
