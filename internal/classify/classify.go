@@ -17,7 +17,7 @@ package classify
 // re-classification can report which labels changed. Use YYYY.MM.N: the
 // year and month of the change and a counter within the month. Pure
 // refactors that provably leave every Result unchanged do not need a bump.
-const Version = "2026.11.5"
+const Version = "2026.11.6"
 
 // Label is the classification of one work-sample description.
 type Label string

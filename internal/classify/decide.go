@@ -72,6 +72,11 @@ type evaluation struct {
 	states []indState
 	total  [2]float64 // all evidence, by side (sideTM, sideEM)
 	strong [2]float64 // deliverables and accountability only
+	// owned is strong evidence from clauses that describe more than mere
+	// participation: attending someone's reviews, helping with a plan or
+	// contributing to a roadmap, however many such mentions, is not a
+	// deliverable the author was accountable for.
+	owned [2]float64
 	// concrete is the evidence that names an output or people: deliverables
 	// and stakeholders, both sides together.
 	concrete float64
@@ -213,6 +218,9 @@ func (d *document) evaluate() *evaluation {
 			ev.total[in.side] += v
 			if in.kind == kindDeliverable || in.kind == kindAccountability {
 				ev.strong[in.side] += v
+				if st.best > factorParticipant {
+					ev.owned[in.side] += v
+				}
 			}
 			if in.kind == kindDeliverable || in.kind == kindStakeholder {
 				ev.concrete += v
@@ -230,7 +238,7 @@ func (d *document) evaluate() *evaluation {
 func (ev *evaluation) decide(t thresholds) Label {
 	tm, em := ev.total[sideTM], ev.total[sideEM]
 	stm, sem := ev.strong[sideTM], ev.strong[sideEM]
-	if max(stm, sem) < t.minStrong {
+	if max(ev.owned[sideTM], ev.owned[sideEM]) < t.minStrong {
 		return InsufficientEvidence
 	}
 	// Accountability words that name neither an output nor anyone worked

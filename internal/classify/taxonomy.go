@@ -176,7 +176,8 @@ var taxonomy = []indicator{
 	}},
 	{"data-sharing and consent rules", sideTM, kindAccountability, wAccountability, "", []string{
 		"data ~1 sharing", "consent ~1 rules|management|model|framework", "retention ~1 rules|policy|schedule*",
-		"usage rules", "access rules", "rules ~1 on|for|about ~3 data|what|who|which", "how ~3 data ~3 kept|stored|held|shared|retained",
+		"usage rules", "access rules", "rules ~1 on|for|about ~3 data|records|information|what|who|which",
+		"data|privacy ~1 protection ~1 rules|policy|policies|terms|agreement*|impact assessment*", "how ~3 data ~3 kept|stored|held|shared|retained",
 		"who ~1 can|may|could|should ~2 access|see|view|edit|export|share|download|change|delete", "which ~3 data|apis|tools ~3 may|can|get",
 	}},
 	{"use-case prioritisation", sideTM, kindAccountability, 1.5, "", []string{
