@@ -5,17 +5,22 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"advising/docs"
 	"advising/internal/advising"
 	"advising/internal/auth"
+	"advising/internal/httpapi"
 	"advising/internal/store"
 )
 
@@ -444,4 +449,42 @@ func TestOperations(t *testing.T) {
 	if rec := ts.do(t, testUser{}, http.MethodGet, "/healthz", ""); rec.Code != http.StatusOK {
 		t.Errorf("GET /healthz with the database closed = %d; want 200", rec.Code)
 	}
+}
+
+// A panic in a handler is a logged 500 problem that says nothing about
+// internals, and the server keeps serving.
+func TestPanicBecomesProblem(t *testing.T) {
+	t.Parallel()
+	var logs strings.Builder
+	var mu sync.Mutex
+	h := httpapi.NewServer(httpapi.Deps{Casework: nil, // every use case call panics
+		Log:     slog.New(slog.NewJSONHandler(&lockedWriter{w: &logs, mu: &mu}, nil)),
+		OpenAPI: []byte("openapi: 3.1.0\n"), Registry: prometheus.NewRegistry()})
+	for range 2 {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+		p := checkProblem(t, "GET /readyz with a handler that panics", rec, http.StatusInternalServerError)
+		if body := rec.Body.String(); strings.Contains(body, "nil pointer") || strings.Contains(body, "goroutine") || strings.Contains(body, ".go:") {
+			t.Errorf("500 body leaks internals: %s", body)
+		}
+		if p.Detail == "" {
+			t.Errorf("500 problem has no detail: %s", rec.Body.String())
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logs.String(), `"msg":"request failed"`) {
+		t.Errorf("the panic was not logged:\n%s", logs.String())
+	}
+}
+
+type lockedWriter struct {
+	w  io.Writer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
