@@ -126,7 +126,11 @@ type Result struct {
 	Indicators      Indicators
 	// Rationale is one to three plain-language sentences; it never contains scores.
 	Rationale string
-	Version   string
+	// Borderline is true when another label was close, so an advisor should
+	// read the sample before relying on its label. It is a yes/no marker,
+	// never a score.
+	Borderline bool
+	Version    string
 }
 
 // Classify labels one work-sample description. It is safe for concurrent use.
