@@ -99,4 +99,16 @@ type AuditEvent struct {
 	EntityType string
 	EntityID   string
 	CaseID     *string
+	// Changes are the fields the mutation changed, in a fixed order; empty
+	// when it records none. They never hold personal text (names, emails,
+	// notes, samples, rationales): only statuses, pathways and ids.
+	Changes []FieldChange
+}
+
+// FieldChange is one field an audited mutation changed, from Old to New
+// (nil for no value).
+type FieldChange struct {
+	Field string
+	Old   *string
+	New   *string
 }

@@ -280,10 +280,12 @@ func (s *Service) UpdateCase(ctx context.Context, a advising.Actor, caseID strin
 				return err
 			}
 			action := "case.updated"
+			var changes []advising.FieldChange
 			if ch.Status != nil {
 				action = "case.status_changed"
+				changes = append(changes, change("status", optional(&ca.Status), string(*ch.Status)))
 			}
-			if err := audit(ctx, tx, a, now, action, "case", ca.ID, ca.ID); err != nil {
+			if err := audit(ctx, tx, a, now, action, "case", ca.ID, ca.ID, changes...); err != nil {
 				return err
 			}
 		}
@@ -326,7 +328,8 @@ func (s *Service) AssignCase(ctx context.Context, a advising.Actor, caseID strin
 			if advisorID == nil {
 				action = "case.unassigned"
 			}
-			if err := audit(ctx, tx, a, now, action, "case", ca.ID, ca.ID); err != nil {
+			ch := advising.FieldChange{Field: "advisor_id", Old: ca.AdvisorID, New: advisorID}
+			if err := audit(ctx, tx, a, now, action, "case", ca.ID, ca.ID, ch); err != nil {
 				return err
 			}
 		}
@@ -372,7 +375,8 @@ func (s *Service) Recommend(ctx context.Context, a advising.Actor, caseID string
 		if err := tx.SetRecommendation(ctx, ca.ID, r, now); err != nil {
 			return err
 		}
-		if err := audit(ctx, tx, a, now, "case.recommended", "case", ca.ID, ca.ID); err != nil {
+		if err := audit(ctx, tx, a, now, "case.recommended", "case", ca.ID, ca.ID,
+			change("pathway", nil, string(pathway)), change("status", optional(&ca.Status), string(advising.StatusRecommended))); err != nil {
 			return err
 		}
 		view, err = s.caseView(ctx, tx, a, ca.ID)

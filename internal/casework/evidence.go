@@ -341,6 +341,7 @@ func (s *Service) OverrideLabel(ctx context.Context, a advising.Actor, id string
 		if w, err = sampleFor(ctx, tx, a, id, reviewEvidence); err != nil {
 			return err
 		}
+		was := string(w.EffectiveLabel())
 		w.Override = &advising.Override{Label: label, Reason: reason, By: a.UserID, At: now}
 		w.UpdatedAt = now
 		if err := tx.UpdateWorkSample(ctx, w); err != nil {
@@ -349,7 +350,8 @@ func (s *Service) OverrideLabel(ctx context.Context, a advising.Actor, id string
 		if err := tx.RefreshEvidence(ctx, w.CaseID, now); err != nil {
 			return err
 		}
-		return audit(ctx, tx, a, now, "work_sample.override_set", "work_sample", w.ID, w.CaseID)
+		return audit(ctx, tx, a, now, "work_sample.override_set", "work_sample", w.ID, w.CaseID,
+			change("effective_label", &was, string(label)))
 	})
 	if err != nil {
 		return advising.WorkSample{}, err

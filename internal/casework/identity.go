@@ -50,7 +50,7 @@ func (s *Service) Register(ctx context.Context, in NewAccount) (Session, error) 
 		if err := audit(ctx, tx, self, now, "user.registered", "user", u.ID, caseID); err != nil {
 			return err
 		}
-		return audit(ctx, tx, self, now, "case.opened", "case", caseID, caseID)
+		return audit(ctx, tx, self, now, "case.opened", "case", caseID, caseID, change("status", nil, string(advising.StatusNew)))
 	})
 	if err != nil {
 		return Session{}, err
@@ -63,9 +63,8 @@ func (s *Service) Register(ctx context.Context, in NewAccount) (Session, error) 
 // attempt after it, is CodeRateLimited.
 func (s *Service) Login(ctx context.Context, email, password string) (Session, error) {
 	key := advising.NormalizeEmail(email)
-	if locked, wait := s.throttle.Locked(key); locked {
-		return Session{}, &advising.Error{Code: advising.CodeRateLimited,
-			Detail: "too many failed sign-in attempts for this email; try again later", RetryAfter: int(math.Ceil(wait.Seconds()))}
+	if err := s.lockedOut(key); err != nil {
+		return Session{}, err
 	}
 	u, err := s.st.UserByEmail(ctx, key)
 	if err != nil && advising.ErrorCode(err) != advising.CodeNotFound {
@@ -82,6 +81,15 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 		return Session{}, errBadLogin
 	}
 	return s.session(u)
+}
+
+// lockedOut is CodeRateLimited while email has used up its failed sign-ins.
+func (s *Service) lockedOut(email string) error {
+	if locked, wait := s.throttle.Locked(advising.NormalizeEmail(email)); locked {
+		return &advising.Error{Code: advising.CodeRateLimited,
+			Detail: "too many failed sign-in attempts for this email; try again later", RetryAfter: int(math.Ceil(wait.Seconds()))}
+	}
+	return nil
 }
 
 func (s *Service) dummyHash() string {

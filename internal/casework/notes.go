@@ -157,7 +157,11 @@ func (s *Service) UpdateNote(ctx context.Context, a advising.Actor, noteID strin
 		if err := tx.UpdateNote(ctx, old.ID, ch, now); err != nil {
 			return err
 		}
-		if err := audit(ctx, tx, a, now, "note.updated", "note", old.ID, old.CaseID); err != nil {
+		var changes []advising.FieldChange
+		if ch.Visibility != nil && *ch.Visibility != old.Visibility {
+			changes = append(changes, change("visibility", optional(&old.Visibility), string(*ch.Visibility)))
+		}
+		if err := audit(ctx, tx, a, now, "note.updated", "note", old.ID, old.CaseID, changes...); err != nil {
 			return err
 		}
 		n, err = tx.NoteByID(ctx, old.ID)

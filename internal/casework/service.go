@@ -55,9 +55,12 @@ func New(o Options) *Service {
 // that it survives a round trip through any database.
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
-// audit records one event for a mutation; call it inside the mutation's transaction.
-func audit(ctx context.Context, tx *store.Store, a advising.Actor, at time.Time, action, entityType, entityID, caseID string) error {
-	ev := advising.AuditEvent{At: at, Action: action, EntityType: entityType, EntityID: entityID}
+// audit records one event for a mutation, with the fields it changed;
+// call it inside the mutation's transaction. Changes never carry personal
+// text (names, emails, note or sample text, rationales).
+func audit(ctx context.Context, tx *store.Store, a advising.Actor, at time.Time, action, entityType, entityID, caseID string,
+	changes ...advising.FieldChange) error {
+	ev := advising.AuditEvent{At: at, Action: action, EntityType: entityType, EntityID: entityID, Changes: changes}
 	if a.UserID != "" {
 		id, role := a.UserID, a.Role
 		ev.ActorID, ev.ActorRole = &id, &role
@@ -66,6 +69,20 @@ func audit(ctx context.Context, tx *store.Store, a advising.Actor, at time.Time,
 		ev.CaseID = &caseID
 	}
 	return tx.RecordAudit(ctx, ev)
+}
+
+// change is one audited field change; old is nil for no earlier value.
+func change(field string, old *string, new string) advising.FieldChange {
+	return advising.FieldChange{Field: field, Old: old, New: &new}
+}
+
+// optional turns a nullable id or status into an audited value.
+func optional[T ~string](v *T) *string {
+	if v == nil {
+		return nil
+	}
+	s := string(*v)
+	return &s
 }
 
 // Ready reports whether the database answers.

@@ -20,11 +20,22 @@ type auditEventResponse struct {
 	EntityType string    `json:"entity_type"`
 	EntityID   string    `json:"entity_id"`
 	CaseID     *string   `json:"case_id"`
+	// Changes maps each field the event changed to its old and new value;
+	// {} when it records none, or after the applicant it was about was erased.
+	Changes map[string]auditChangeResponse `json:"changes"`
+}
+
+type auditChangeResponse struct {
+	Old *string `json:"old"`
+	New *string `json:"new"`
 }
 
 func newAuditEventResponse(e advising.AuditEvent) auditEventResponse {
 	r := auditEventResponse{ID: e.ID, At: e.At.UTC(), ActorID: e.ActorID, Action: e.Action,
-		EntityType: e.EntityType, EntityID: e.EntityID, CaseID: e.CaseID}
+		EntityType: e.EntityType, EntityID: e.EntityID, CaseID: e.CaseID, Changes: map[string]auditChangeResponse{}}
+	for _, ch := range e.Changes {
+		r.Changes[ch.Field] = auditChangeResponse{Old: ch.Old, New: ch.New}
+	}
 	if e.ActorRole != nil {
 		role := string(*e.ActorRole)
 		r.ActorRole = &role

@@ -316,8 +316,16 @@ func TestOpenAPIContract(t *testing.T) {
 	c.json(admin, http.MethodPost, "/api/v1/admin/reclassify", "", http.StatusOK)
 	c.json(advisor, http.MethodDelete, "/api/v1/notes/"+private.ID, "", http.StatusNoContent)
 	c.json(applicant, http.MethodDelete, "/api/v1/work-samples/"+tm.ID, "", http.StatusNoContent)
+	// Privacy: the applicant's copy, admin's, the refusals, then erasure.
+	c.json(applicant, http.MethodGet, app+"/export", "", http.StatusOK)
+	c.json(admin, http.MethodGet, app+"/export", "", http.StatusOK)
+	c.json(advisor, http.MethodGet, app+"/export", "", http.StatusForbidden)
+	c.json(advisor, http.MethodDelete, app, `{"password":"whatever it is"}`, http.StatusForbidden)
+	c.json(applicant, http.MethodDelete, app, `{"password":"not the password"}`, http.StatusUnprocessableEntity)
 	c.json(applicant, http.MethodPost, "/api/v1/me/password",
 		fmt.Sprintf(`{"current_password":%q,"new_password":"an even better passphrase"}`, testPassword), http.StatusNoContent)
+	c.json(admin, http.MethodDelete, app, "", http.StatusNoContent)
+	c.json(admin, http.MethodGet, app+"/export", "", http.StatusNotFound)
 
 	// Every documented operation was exercised.
 	var missed []string

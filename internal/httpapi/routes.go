@@ -48,6 +48,10 @@ func routes(e *echo.Echo, d Deps) {
 	own := guard(applicant)
 	v1.GET("/applicants/:applicantID", handleApplicantGet(cw), anyRole...)
 	v1.GET("/applicants/:applicantID/profile", handleProfileGet(cw), anyRole...)
+	// Privacy: the applicant's own copy and erasure, or admin's. Advisors
+	// are refused here; casework gives another applicant a 404.
+	v1.GET("/applicants/:applicantID/export", handleApplicantExport(cw), guard(applicant, admin)...)
+	v1.DELETE("/applicants/:applicantID", handleApplicantErase(cw), guard(applicant, admin)...)
 	v1.PUT("/applicants/:applicantID/profile", handleProfileReplace(cw), own...)
 	v1.POST("/applicants/:applicantID/work-samples", handleWorkSampleCreate(cw), own...)
 	v1.GET("/applicants/:applicantID/work-samples", handleWorkSampleList(cw), anyRole...)

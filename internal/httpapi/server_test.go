@@ -76,7 +76,12 @@ type testUser struct {
 
 func newTestServer(t testing.TB) *testServer {
 	t.Helper()
-	st := storetest.New(t)
+	return newTestServerOn(t, storetest.New(t))
+}
+
+// newTestServerOn is newTestServer over a store the test opened itself.
+func newTestServerOn(t testing.TB, st *store.Store) *testServer {
+	t.Helper()
 	clock := &testClock{now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
 	cw := casework.New(casework.Options{
 		Store:  st,

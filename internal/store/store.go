@@ -57,7 +57,11 @@ func Open(path string) (*Store, error) {
 	// WAL lets reads run beside the writer; busy_timeout waits rather than
 	// failing; immediate transactions take the write lock up front, so a
 	// transaction never fails to upgrade a read lock; NORMAL sync is safe in WAL.
-	base := "file:" + path + "?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_cache_size=-16000"
+	// secure_delete makes SQLite overwrite deleted content with zeros, on
+	// every connection: an erased applicant's name, email and texts must not
+	// be readable from the file afterwards (docs/privacy.md). Checkpoint
+	// does the same for the write-ahead log.
+	base := "file:" + path + "?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_cache_size=-16000&_secure_delete=on"
 	cfg := func(prepare bool) *gorm.Config {
 		return &gorm.Config{
 			SkipDefaultTransaction: true,
