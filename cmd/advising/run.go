@@ -171,6 +171,12 @@ func (a *app) serve(ctx context.Context) error {
 			return err
 		}
 	}
+	if a.cfg.AuditRetention > 0 {
+		// At start-up, before the first request, and then once a day.
+		a.purgeAudit(ctx)
+		stop := repeat(ctx, auditPurgeEvery, a.purgeAudit)
+		defer stop()
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := httpapi.NewServer(httpapi.Deps{Casework: a.cw, Log: a.log, OpenAPI: docs.OpenAPI, Registry: reg})
@@ -197,6 +203,48 @@ func (a *app) serve(ctx context.Context) error {
 	}
 	a.log.Info("stopped")
 	return nil
+}
+
+// auditPurgeEvery is how often a running server purges old audit events.
+const auditPurgeEvery = 24 * time.Hour
+
+// purgeAudit deletes the audit events older than ADVISING_AUDIT_RETENTION.
+// A failure is logged and tried again next time: the trail is then kept a
+// little longer, which harms nobody's data.
+func (a *app) purgeAudit(ctx context.Context) {
+	n, err := a.cw.PurgeAudit(ctx, advising.Actor{}, a.cfg.AuditRetention) // the system itself, not a person
+	if err != nil {
+		if ctx.Err() == nil {
+			a.log.Warn("purge old audit events", "err", err)
+		}
+		return
+	}
+	a.log.Info("old audit events purged", "purged", n, "retention", a.cfg.AuditRetention.String())
+}
+
+// repeat runs f every interval until ctx ends or the returned stop is
+// called; stop waits for a run in progress to finish, so the database can be
+// closed after it.
+func repeat(ctx context.Context, every time.Duration, f func(context.Context)) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				f(ctx)
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // healthcheck asks a running server on addr whether it is ready; container

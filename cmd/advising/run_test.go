@@ -12,6 +12,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"advising/internal/advising"
+	"advising/internal/store"
 )
 
 // syncBuffer is a log sink safe for the server's goroutines.
@@ -158,6 +161,12 @@ func TestRunProduction(t *testing.T) {
 	if strings.Contains(logs.String(), strings.Repeat("k", 32)) || strings.Contains(logs.String(), "a long admin password") {
 		t.Errorf("the log contains a secret:\n%s", logs.String())
 	}
+	// No personal data in the log: not the bootstrap admin's email, not a
+	// demo login (the development start-up line never prints here).
+	if l := strings.ToLower(logs.String()); strings.Contains(l, "lead@example.org") || strings.Contains(l, "demo-office") ||
+		strings.Contains(l, "demo_password") || strings.Contains(l, "logins") {
+		t.Errorf("the production log holds an email or the demo logins:\n%s", logs.String())
+	}
 	resp, err := http.Post(base+"/api/v1/auth/login", "application/json",
 		strings.NewReader(`{"email":"lead@example.org","password":"a long admin password"}`))
 	if err != nil || resp.StatusCode != http.StatusOK {
@@ -188,5 +197,68 @@ func TestRunSubcommands(t *testing.T) {
 	}
 	if err := run(ctx, []string{"frobnicate"}, getenv, &syncBuffer{}); err == nil {
 		t.Errorf("advising frobnicate = nil; want an unknown-command error")
+	}
+}
+
+// ADVISING_AUDIT_RETENTION purges older audit events at start-up, before
+// the first request, and leaves newer ones.
+func TestRunPurgesOldAuditEvents(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "advising.db")
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatalf("store.Open: %v", err)
+	}
+	ctx := context.Background()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	old, recent := time.Now().UTC().AddDate(0, 0, -40), time.Now().UTC().AddDate(0, 0, -20)
+	for _, at := range []time.Time{old, recent} {
+		if err := st.RecordAudit(ctx, advising.AuditEvent{At: at, Action: "case.updated", EntityType: "case", EntityID: at.Format(time.RFC3339)}); err != nil {
+			t.Fatalf("RecordAudit: %v", err)
+		}
+	}
+	_ = st.Close()
+
+	env := map[string]string{"ADVISING_ENV": "production", "ADVISING_DATABASE_URL": "file:" + path, "ADVISING_BCRYPT_COST": "4",
+		"ADVISING_JWT_SECRET": strings.Repeat("r", 32), "ADVISING_AUDIT_RETENTION": "30d"}
+	_, logs, stop := startRun(t, env)
+	if err := stop(); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	if !strings.Contains(logs.String(), "old audit events purged") {
+		t.Errorf("start-up log does not say audit events were purged:\n%s", logs.String())
+	}
+	st, err = store.Open(path)
+	if err != nil {
+		t.Fatalf("store.Open: %v", err)
+	}
+	defer st.Close()
+	events, err := st.ListAudit(ctx, store.AuditFilter{Limit: 10})
+	if err != nil {
+		t.Fatalf("ListAudit: %v", err)
+	}
+	var left []string
+	for _, e := range events {
+		left = append(left, e.Action+" "+e.EntityID)
+	}
+	if len(events) != 2 || events[0].Action != "audit.purged" || events[1].EntityID != recent.Format(time.RFC3339) {
+		t.Errorf("audit events after start-up = %v; want audit.purged and the 20-day-old event (the 40-day-old one purged)", left)
+	}
+}
+
+// repeat calls its function until stopped, and stop waits for it.
+func TestRepeatStops(t *testing.T) {
+	calls := make(chan struct{}, 100)
+	stop := repeat(context.Background(), time.Millisecond, func(context.Context) { calls <- struct{}{} })
+	for range 3 {
+		<-calls
+	}
+	stop() // returns once the loop has ended: no call can follow
+	n := len(calls)
+	time.Sleep(5 * time.Millisecond)
+	if len(calls) != n {
+		t.Errorf("repeat kept calling after stop: %d calls, then %d", n, len(calls))
 	}
 }

@@ -31,6 +31,8 @@ type Config struct {
 	BcryptCost    int
 	LogLevel      slog.Level
 	LogFormat     string // json or text
+	// AuditRetention is how long audit events are kept; 0 keeps them for ever.
+	AuditRetention time.Duration
 }
 
 // Production reports whether the service runs in production.
@@ -48,6 +50,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("bcrypt_cost", c.BcryptCost),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("log_format", c.LogFormat),
+		slog.String("audit_retention", c.AuditRetention.String()),
 	)
 }
 
@@ -98,6 +101,13 @@ func Load(getenv func(string) string) (Config, error) {
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		return Config{}, fmt.Errorf("ADVISING_ADMIN_EMAIL and ADVISING_ADMIN_PASSWORD must be set together")
 	}
+	if v := get("ADVISING_AUDIT_RETENTION", ""); v != "" {
+		d, err := ParseRetention(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("ADVISING_AUDIT_RETENTION must be a positive number of days such as 2555d or a Go duration such as 61320h")
+		}
+		c.AuditRetention = d
+	}
 	if !strings.HasPrefix(c.DatabaseURL, "file:") {
 		return Config{}, fmt.Errorf("ADVISING_DATABASE_URL must be a file: URL (PostgreSQL support comes later)")
 	}
@@ -111,4 +121,25 @@ func (c Config) SQLitePath() string {
 		p = p[:i]
 	}
 	return p
+}
+
+// maxRetentionDays bounds a retention in days so that it fits a
+// time.Duration (about 292 years).
+const maxRetentionDays = 100000
+
+// ParseRetention reads a retention period: a whole number of days with a
+// "d" suffix ("2555d"), or a Go duration ("61320h"). It must be positive.
+func ParseRetention(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n <= 0 || n > maxRetentionDays {
+			return 0, fmt.Errorf("retention %q: want a whole number of days from 1 to %d", s, maxRetentionDays)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("retention %q: want a positive duration", s)
+	}
+	return d, nil
 }

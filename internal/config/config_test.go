@@ -35,6 +35,11 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"bad log level", map[string]string{"ADVISING_LOG_LEVEL": "loud"}, "ADVISING_LOG_LEVEL"},
 		{"postgres not yet", map[string]string{"ADVISING_DATABASE_URL": "postgres://x"}, "ADVISING_DATABASE_URL"},
 		{"bcrypt cost", map[string]string{"ADVISING_BCRYPT_COST": "40", "ADVISING_JWT_SECRET": secret}, "ADVISING_BCRYPT_COST"},
+		{"retention in words", map[string]string{"ADVISING_AUDIT_RETENTION": "seven years"}, "ADVISING_AUDIT_RETENTION"},
+		{"zero retention", map[string]string{"ADVISING_AUDIT_RETENTION": "0d"}, "ADVISING_AUDIT_RETENTION"},
+		{"negative retention", map[string]string{"ADVISING_AUDIT_RETENTION": "-24h"}, "ADVISING_AUDIT_RETENTION"},
+		{"fractional days", map[string]string{"ADVISING_AUDIT_RETENTION": "1.5d"}, "ADVISING_AUDIT_RETENTION"},
+		{"days past a duration", map[string]string{"ADVISING_AUDIT_RETENTION": "200000d"}, "ADVISING_AUDIT_RETENTION"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,5 +55,24 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 	}
 	if v := c.LogValue().String(); strings.Contains(v, secret) {
 		t.Errorf("LogValue() = %s; must not contain the secret", v)
+	}
+}
+
+func TestAuditRetention(t *testing.T) {
+	tests := []struct {
+		value string
+		want  time.Duration
+	}{
+		{"", 0}, // keep for ever
+		{"2555d", 2555 * 24 * time.Hour},
+		{"61320h", 61320 * time.Hour},
+		{"1d", 24 * time.Hour},
+		{"90m", 90 * time.Minute},
+	}
+	for _, tt := range tests {
+		c, err := Load(env(map[string]string{"ADVISING_AUDIT_RETENTION": tt.value}))
+		if err != nil || c.AuditRetention != tt.want {
+			t.Errorf("Load(ADVISING_AUDIT_RETENTION=%q) = %v, %v; want %v", tt.value, c.AuditRetention, err, tt.want)
+		}
 	}
 }
