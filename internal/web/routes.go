@@ -46,6 +46,9 @@ func (s *site) routes(e *echo.Echo) {
 	guarded(post, "/portal/profile", s.handleProfileSave, applicant)
 	guarded(post, "/portal/work-samples", s.handleSampleCreate, applicant)
 	guarded(post, "/portal/work-samples/:sampleID/delete", s.handleSampleDelete, applicant)
+	guarded(get, "/portal/export", s.handleMyExport, applicant)
+	guarded(get, "/portal/erase", s.handleEraseForm, applicant)
+	guarded(post, "/portal/erase", s.handleErase, applicant)
 
 	// Advisors and admin: casework.
 	guarded(get, "/dashboard", s.handleDashboard, advisor, admin)
@@ -60,6 +63,8 @@ func (s *site) routes(e *echo.Echo) {
 	guarded(post, "/cases/:caseID/work-samples/:sampleID/override", s.handleOverride, advisor, admin)
 	guarded(post, "/cases/:caseID/work-samples/:sampleID/override/delete", s.handleOverrideRemove, advisor, admin)
 	guarded(post, "/cases/:caseID/assignment", s.handleCaseAssign, admin)
+	guarded(get, "/cases/:caseID/export", s.handleCaseExport, admin)
+	guarded(post, "/cases/:caseID/erase", s.handleCaseErase, admin)
 
 	// Admin.
 	guarded(get, "/admin/advisors", s.handleAdvisors, admin)
