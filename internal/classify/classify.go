@@ -9,16 +9,6 @@
 // The package is pure and deterministic, and imports only the standard library.
 package classify
 
-// Version identifies the taxonomy and decision rules that produced a Result.
-//
-// Bump rule: change Version whenever the indicator table (taxonomy.go), the
-// clause cues, the weights or the decision thresholds (decide.go) change in
-// any way that could change a Result, so stored results can be audited and
-// re-classification can report which labels changed. Use YYYY.MM.N: the
-// year and month of the change and a counter within the month. Pure
-// refactors that provably leave every Result unchanged do not need a bump.
-const Version = "2026.11.6"
-
 // Label is the classification of one work-sample description.
 type Label string
 
@@ -134,8 +124,14 @@ type Result struct {
 }
 
 // Classify labels one work-sample description. It is safe for concurrent use.
+//
+// The reading of the text (who owned which clause, which indicators appear
+// where) is turned into features; the learned model decides the label from
+// them; the indicators, deliverable type and rationale come from the
+// reading, so the label is explained by the evidence that decided it.
 func Classify(title, description string) Result {
 	d := newDocument(title, description)
 	ev := d.evaluate()
-	return ev.result()
+	label, lead := learned.decide(ev)
+	return ev.result(label, lead < learned.margin, wording{learned, ev})
 }

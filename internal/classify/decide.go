@@ -366,8 +366,9 @@ func (ev *evaluation) deliverableType(label Label) DeliverableType {
 	return bestType
 }
 
-func (ev *evaluation) result() Result {
-	label := ev.decide(defaultThresholds)
+// result builds the Result for the label the model chose: the indicators,
+// deliverable type and rationale all come from the reading.
+func (ev *evaluation) result(label Label, borderline bool, words wording) Result {
 	r := Result{
 		Label:           label,
 		DeliverableType: ev.deliverableType(label),
@@ -375,15 +376,16 @@ func (ev *evaluation) result() Result {
 			TechnologyManagement:  names(ev.foundOn(sideTM), 12),
 			EngineeringManagement: names(ev.foundOn(sideEM), 12),
 		},
-		Version: Version,
+		Borderline: borderline,
+		Version:    Version,
 	}
-	r.Rationale = ev.rationale(label)
+	r.Rationale = ev.rationale(label, words)
 	return r
 }
 
 // rationale writes one to three sentences about what was found; it never
 // mentions scores.
-func (ev *evaluation) rationale(label Label) string {
+func (ev *evaluation) rationale(label Label, words wording) string {
 	var b strings.Builder
 	switch label {
 	case InsufficientEvidence:
@@ -416,7 +418,7 @@ func (ev *evaluation) rationale(label Label) string {
 			b.Reset()
 			b.WriteString("Classified as engineering management: ")
 		}
-		b.WriteString(ev.sideSummary(s))
+		b.WriteString(ev.sideSummary(s, words))
 		b.WriteString(".")
 		if disc := ev.discountedOn(other); len(disc) > 0 {
 			verb := "was"
@@ -432,18 +434,42 @@ func (ev *evaluation) rationale(label Label) string {
 		return b.String()
 	default:
 		b.WriteString("Classified as hybrid: the author was accountable both for technology management work (")
-		b.WriteString(joinAnd(names(ev.foundOn(sideTM, kindDeliverable, kindAccountability), 3)))
+		b.WriteString(ev.sideEvidence(sideTM, words))
 		b.WriteString(") and for engineering management work (")
-		b.WriteString(joinAnd(names(ev.foundOn(sideEM, kindDeliverable, kindAccountability), 3)))
+		b.WriteString(ev.sideEvidence(sideEM, words))
 		b.WriteString("). An advisor should compare it with both programmes' module descriptions.")
 		return b.String()
 	}
 }
 
-func (ev *evaluation) sideSummary(s side) string {
+// sideEvidence names the deliverables and accountability found on side s,
+// or, when the indicator table names none there, the author's own words
+// that weighed most for that side.
+func (ev *evaluation) sideEvidence(s side, words wording) string {
+	if n := names(ev.foundOn(s, kindDeliverable, kindAccountability), 3); len(n) > 0 {
+		return joinAnd(n)
+	}
+	if ws := words.on(s); len(ws) > 0 {
+		return "work they describe as " + joinAnd(quoted(ws))
+	}
+	if n := names(ev.foundOn(s), 3); len(n) > 0 {
+		return "work involving " + joinAnd(n)
+	}
+	return "work described in the author's own words"
+}
+
+func quoted(xs []string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = "\u201c" + x + "\u201d"
+	}
+	return out
+}
+
+func (ev *evaluation) sideSummary(s side, words wording) string {
 	var b strings.Builder
 	b.WriteString("the author was accountable for ")
-	b.WriteString(joinAnd(names(ev.foundOn(s, kindDeliverable, kindAccountability), 3)))
+	b.WriteString(ev.sideEvidence(s, words))
 	if st := names(ev.foundOn(s, kindStakeholder), 2); len(st) > 0 {
 		b.WriteString(", working with " + joinAnd(st))
 	}
