@@ -147,32 +147,32 @@ func TestHardCases(t *testing.T) {
 			EngineeringManagement},
 		{"title naming the other side: the body decides",
 			"Engineering Manager – rail signalling",
-			"My title is engineering manager, but my work this year was the technology side of the operator: I wrote the business case for a single "+
+			"My title is engineering manager, but my work this year was the technology side of the operator: I wrote the business case for a single " +
 				"asset-information platform, ran the vendor evaluation with IT and procurement, and set up the data governance board with the business units.",
 			TechnologyManagement},
 		{"governance meaning stage-gate control of one delivery",
 			"Project governance – hospital wing fit-out",
-			"I ran the project governance for a new hospital wing fit-out: stage-gate reviews of the design with the architect and engineers, "+
+			"I ran the project governance for a new hospital wing fit-out: stage-gate reviews of the design with the architect and engineers, " +
 				"the cost and schedule control report each month, and the commissioning and handover plan agreed with the maintenance team.",
 			EngineeringManagement},
 		{"managing a vendor's technical delivery against acceptance criteria",
 			"Baggage handling system vendor",
-			"I managed the vendor's technical delivery of the new baggage conveyor system: I held them to the acceptance criteria, witnessed the "+
+			"I managed the vendor's technical delivery of the new baggage conveyor system: I held them to the acceptance criteria, witnessed the " +
 				"factory and site acceptance tests, tracked defects to closure and signed off the handover to airport maintenance.",
 			EngineeringManagement},
 		{"platform in the engineering sense",
 			"Offshore platform maintenance shutdown",
-			"I planned and led the maintenance shutdown of an offshore gas platform: the work-pack schedule, the permit-to-work and safety plan "+
+			"I planned and led the maintenance shutdown of an offshore gas platform: the work-pack schedule, the permit-to-work and safety plan " +
 				"with the operations team, the contractor packages, and the recommissioning tests before restart.",
 			EngineeringManagement},
 		{"another person owned one side, the author the other",
 			"Clinic scheduling system",
-			"The installation of the kiosks and network was run by the facilities engineer under his own project plan. My part was the adoption: "+
+			"The installation of the kiosks and network was run by the facilities engineer under his own project plan. My part was the adoption: " +
 				"I wrote the roll-out plan for the twelve clinics, trained the super users and reported adoption to the executive team each month.",
 			TechnologyManagement},
 		{"the author says what they do not run",
 			"Data office",
-			"I do not run any engineering or construction work. I own our data governance model and the data-sharing policy, and I chair the quarterly "+
+			"I do not run any engineering or construction work. I own our data governance model and the data-sharing policy, and I chair the quarterly " +
 				"data council with legal, compliance and the business units.",
 			TechnologyManagement},
 		{"empty", "", "", InsufficientEvidence},
