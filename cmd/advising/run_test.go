@@ -167,6 +167,12 @@ func TestRunProduction(t *testing.T) {
 		strings.Contains(l, "demo_password") || strings.Contains(l, "logins") {
 		t.Errorf("the production log holds an email or the demo logins:\n%s", logs.String())
 	}
+	// Nor does `advising seed` load or print the demo office in production.
+	seedLog := &syncBuffer{}
+	if err := run(context.Background(), []string{"seed"}, func(k string) string { return env[k] }, seedLog); err == nil ||
+		strings.Contains(seedLog.String(), "demo-office") {
+		t.Errorf("advising seed in production = %v, log %s; want a refusal without the demo logins", err, seedLog.String())
+	}
 	resp, err := http.Post(base+"/api/v1/auth/login", "application/json",
 		strings.NewReader(`{"email":"lead@example.org","password":"a long admin password"}`))
 	if err != nil || resp.StatusCode != http.StatusOK {
