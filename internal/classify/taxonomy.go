@@ -503,6 +503,10 @@ var clauseCues = []cueRow{
 	}},
 	{cueIntent, []string{
 		"want|wants|hope|hoping|wish|keen|aspire|aspiring ~1 to", "would ~1 like|love ~1 to",
+		// Future work is a plan, not evidence: "next year I will lead ...",
+		// and a pasted advert's "the successful candidate will own ...".
+		// Not "we will", which owned accounts use for what a system will do.
+		"i ~1 will|shall", "will|shall ~1 lead|own|oversee|chair|drive|manage|run|deliver|head",
 		"interested in", "passionate about", "my ~1 goal|ambition|aspiration|dream",
 		// Courses taken are interest and learning, not work evidence.
 		"course|courses|certificate|diploma ~1 in|on", "belt ~1 course*", "read ~1 widely|about",
