@@ -3,7 +3,9 @@
 // loads the demo office into an empty database; `advising reclassify` re-runs
 // the current classifier over every stored work sample and prints a summary;
 // `advising healthcheck` asks a running server whether it is ready;
-// `advising bench` measures the server under load against the reference
+// `advising backup PATH` writes a consistent, checked copy of the database
+// while it is in use; `advising restore PATH` puts a checked backup in place
+// of a stopped server's database; `advising bench` measures the server under load against the reference
 // floors (see docs/performance.md).
 package main
 

@@ -56,7 +56,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	if cmd == "healthcheck" {
+	switch cmd {
+	case "healthcheck":
 		return healthcheck(ctx, cfg.Addr)
 	}
 	log := newLogger(cfg, stdout)
@@ -98,14 +99,35 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 			return nil, err
 		}
 	}
-	st, err := store.Open(cfg.SQLitePath())
+	path := cfg.SQLitePath()
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 && cfg.Production() {
+		// A database that was there and is now empty lost its data (a failed
+		// copy, a truncation); migrating it would start a new, empty office
+		// over the loss without a word.
+		return nil, fmt.Errorf("database %s is an empty (0-byte) file; in production it is refused rather than set up as a new database: restore a backup (advising restore PATH) or remove the file to start a new office", path)
+	}
+	st, err := store.Open(path)
 	if err != nil {
+		return nil, err
+	}
+	// Refuse a damaged database before anything reads or migrates it, and one
+	// that cannot be written, rather than serve errors.
+	if err := st.QuickCheck(ctx); err != nil {
+		_ = st.Close()
 		return nil, err
 	}
 	n, err := st.Migrate(ctx)
 	if err != nil {
 		_ = st.Close()
 		return nil, err
+	}
+	if err := st.Writable(ctx); err != nil {
+		_ = st.Close()
+		var ae *advising.Error
+		if errors.As(err, &ae) && ae.Err != nil {
+			err = ae.Err // the cause, not the advice meant for clients
+		}
+		return nil, fmt.Errorf("database %s cannot be written: %v", path, err)
 	}
 	log.Info("database ready", "migrations_applied", n)
 	cw := casework.New(casework.Options{
@@ -139,7 +161,7 @@ func devSecret(dir string) ([]byte, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("read development JWT secret: %w", err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
 	buf := make([]byte, 32)

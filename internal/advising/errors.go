@@ -23,6 +23,9 @@ const (
 	CodeUnsupportedMedia   Code = "unsupported-media-type"
 	CodeTooLarge           Code = "too-large"
 	CodeRateLimited        Code = "rate-limited"
+	// CodeUnavailable: the service cannot store data right now (its storage
+	// is full, read-only or damaged). Nothing was changed; try again later.
+	CodeUnavailable Code = "unavailable"
 )
 
 // FieldError names one invalid field by its JSON name.
@@ -38,7 +41,7 @@ type Error struct {
 	Code       Code
 	Detail     string
 	Fields     []FieldError
-	RetryAfter int // seconds; only for CodeRateLimited
+	RetryAfter int // seconds; for CodeRateLimited and CodeUnavailable
 	Err        error
 }
 

@@ -85,5 +85,14 @@ func optional[T ~string](v *T) *string {
 	return &s
 }
 
-// Ready reports whether the database answers.
-func (s *Service) Ready(ctx context.Context) error { return s.st.Ping(ctx) }
+// Ready reports whether the database answers and can be written; when it
+// cannot, the error is CodeUnavailable.
+func (s *Service) Ready(ctx context.Context) error {
+	if err := s.st.Ping(ctx); err != nil {
+		if advising.ErrorCode(err) == advising.CodeUnavailable {
+			return err
+		}
+		return &advising.Error{Code: advising.CodeUnavailable, Detail: "the database is not answering", RetryAfter: 5, Err: err}
+	}
+	return s.st.Writable(ctx)
+}

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -18,14 +17,12 @@ func handleHealth(c echo.Context) error {
 	return c.JSON(http.StatusOK, statusResponse{Status: "ok"})
 }
 
-// handleReady serves GET /readyz for anyone: 200 when the database answers, else 503.
+// handleReady serves GET /readyz for anyone: 200 when the database answers
+// and can be written, else 503 (an unavailable problem with Retry-After).
 func handleReady(cw *casework.Service) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if err := cw.Ready(c.Request().Context()); err != nil {
-			p := problem{Type: "about:blank", Title: http.StatusText(http.StatusServiceUnavailable),
-				Status: http.StatusServiceUnavailable, Detail: "the database is not answering", Instance: c.Request().URL.Path}
-			body, _ := json.Marshal(p)
-			return c.Blob(http.StatusServiceUnavailable, "application/problem+json", body)
+			return err // CodeUnavailable: problem.go answers 503
 		}
 		return c.JSON(http.StatusOK, statusResponse{Status: "ok"})
 	}

@@ -37,6 +37,7 @@ var statusByCode = map[advising.Code]int{
 	advising.CodeUnsupportedMedia:   http.StatusUnsupportedMediaType,
 	advising.CodeTooLarge:           http.StatusRequestEntityTooLarge,
 	advising.CodeRateLimited:        http.StatusTooManyRequests,
+	advising.CodeUnavailable:        http.StatusServiceUnavailable,
 }
 
 // errorHandler is e.HTTPErrorHandler: the only code that turns an error into
@@ -57,7 +58,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			if ae.Code == advising.CodeUnauthenticated {
 				c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="advising"`)
 			}
-			if ae.Code == advising.CodeRateLimited && ae.RetryAfter > 0 {
+			if ae.RetryAfter > 0 { // rate limited, or storage unavailable
 				c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(ae.RetryAfter))
 			}
 		case errors.As(err, &mbe):

@@ -9,8 +9,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -44,16 +42,35 @@ type Store struct {
 	closeErr  error
 
 	hot *hotStmts // prepared write statements, shared by every transaction
+
+	path   string       // the database file
+	lock   *dbLock      // held shared while open (files.go)
+	health *writeHealth // how the latest writes went (fault.go)
 }
 
-// Open opens (creating the folder and file when needed) the SQLite database
-// at path. It does not migrate.
+// Open opens (creating the folder and file when needed, mode 0600) the
+// SQLite database at path. It does not migrate. A read-only filesystem or
+// file, a database being restored, and a file that is not a database are
+// refused with an error that says so.
 func Open(path string) (*Store, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("create database folder: %w", err)
-		}
+	if err := prepareFiles(path); err != nil {
+		return nil, err
 	}
+	lock, err := lockDatabase(path, false)
+	if err != nil {
+		return nil, err
+	}
+	s, err := open(path)
+	if err != nil {
+		_ = lock.release()
+		return nil, err
+	}
+	s.lock = lock
+	go s.writer()
+	return s, nil
+}
+
+func open(path string) (*Store, error) {
 	// WAL lets reads run beside the writer; busy_timeout waits rather than
 	// failing; immediate transactions take the write lock up front, so a
 	// transaction never fails to upgrade a read lock; NORMAL sync is safe in WAL.
@@ -70,46 +87,55 @@ func Open(path string) (*Store, error) {
 			Logger:                 logger.Discard,
 		}
 	}
+	openErr := func(err error) error {
+		if f := storageFault(err); f != nil && strings.Contains(f.Detail, "damaged") {
+			return fmt.Errorf("database %s is damaged or not an SQLite database (%v); restore a backup with `advising restore`", path, oneLine(err.Error()))
+		}
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
 	// The writer does not use GORM's statement cache: inside a transaction
 	// it re-prepares every statement. Hot writes use execHot instead.
-	w, err := gorm.Open(sqlite.Open(base+"&_txlock=immediate"), cfg(false))
+	w, err := gorm.Open(dialector{&sqlite.Dialector{DSN: base + "&_txlock=immediate"}}, cfg(false))
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, openErr(err)
 	}
 	wr, err := w.DB()
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, openErr(err)
 	}
 	wr.SetMaxOpenConns(1)
 	wr.SetMaxIdleConns(1)
 	wr.SetConnMaxLifetime(0)
-	// Checkpoint the WAL every ~40 MiB instead of every ~4 MiB: the pages a
-	// busy office rewrites (the newest notes and audit events, their indexes)
-	// are then copied back to the database once per checkpoint, not once per
-	// few dozen commits. Set on the one writer connection, which is kept open.
-	if err := wr.Ping(); err == nil {
-		_, _ = wr.Exec("PRAGMA wal_autocheckpoint = 10000")
+	// Checkpoint the WAL every ~8 MiB (2,000 pages), and cut the file back to
+	// 32 MiB after a checkpoint that could not reset it at once: the WAL stays
+	// a small multiple of the data, and a backup or a crash never has much to
+	// replay. The writer also truncates it when idle (writer.go). Set on the
+	// one writer connection, which is kept open.
+	for _, p := range []string{"PRAGMA wal_autocheckpoint = 2000", "PRAGMA journal_size_limit = 33554432"} {
+		if _, err := wr.Exec(p); err != nil {
+			_ = wr.Close()
+			return nil, openErr(err)
+		}
 	}
 
-	r, err := gorm.Open(sqlite.Open(base), cfg(true))
+	r, err := gorm.Open(dialector{&sqlite.Dialector{DSN: base}}, cfg(true))
 	if err != nil {
 		_ = wr.Close()
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, openErr(err)
 	}
 	read, err := r.DB()
 	if err != nil {
 		_ = wr.Close()
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, openErr(err)
 	}
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	read.SetConnMaxLifetime(0)
-	s := &Store{db: r, w: w, read: read, wr: wr,
+	return &Store{db: r, w: w, read: read, wr: wr,
 		writes: make(chan writeReq), quit: make(chan struct{}), stopped: make(chan struct{}),
-		hot: &hotStmts{db: wr, stmts: map[string]*sql.Stmt{}}}
-	go s.writer()
-	return s, nil
+		hot:  &hotStmts{db: wr, stmts: map[string]*sql.Stmt{}},
+		path: path, health: &writeHealth{}}, nil
 }
 
 // Migrate applies every pending migration from the embedded files. Running it
@@ -132,7 +158,7 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.quit)
 		<-s.stopped
-		s.closeErr = errors.Join(s.hot.close(), s.read.Close(), s.wr.Close())
+		s.closeErr = errors.Join(s.hot.close(), s.read.Close(), s.wr.Close(), s.lock.release())
 	})
 	return s.closeErr
 }
@@ -140,7 +166,7 @@ func (s *Store) Close() error {
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.read.PingContext(ctx); err != nil {
-		return fmt.Errorf("ping database: %w", err)
+		return classify(fmt.Errorf("ping database: %w", err))
 	}
 	return nil
 }
@@ -162,6 +188,9 @@ func mapErr(err error, what string) error {
 		return &advising.Error{Code: advising.CodeConflict, Detail: what + " already exists", Err: err}
 	case errors.Is(err, gorm.ErrForeignKeyViolated):
 		return &advising.Error{Code: advising.CodeInvalid, Detail: what + " refers to a record that does not exist", Err: err}
+	}
+	if f := storageFault(err); f != nil {
+		return f
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -55,13 +56,32 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return <-req.done
 }
 
-// writer runs queued transactions until the store closes.
+// The WAL is truncated once writes pause for idleCheckpoint, and at least
+// every busyCheckpoint while they do not, so it stays small beside the data
+// (SQLite's automatic checkpoints copy pages back but never shrink the
+// file, and cannot finish while readers keep using it).
+const (
+	idleCheckpoint = time.Second
+	busyCheckpoint = 30 * time.Second
+)
+
+// writer runs queued transactions until the store closes, and checkpoints
+// the WAL between them.
 func (s *Store) writer() {
 	defer close(s.stopped)
+	idle := time.NewTimer(time.Hour)
+	idle.Stop()
+	dirty, lastCheckpoint := false, time.Now()
 	for {
 		var first writeReq
 		select {
 		case first = <-s.writes:
+		case <-idle.C:
+			if dirty {
+				s.checkpoint()
+				dirty, lastCheckpoint = false, time.Now()
+			}
+			continue
 		case <-s.quit:
 			return
 		}
@@ -76,19 +96,49 @@ func (s *Store) writer() {
 			}
 		}
 		s.runBatch(batch)
+		dirty = true
+		if time.Since(lastCheckpoint) > busyCheckpoint {
+			s.checkpoint()
+			dirty, lastCheckpoint = false, time.Now()
+		}
+		idle.Reset(idleCheckpoint)
 	}
 }
 
-// runBatch commits a batch of transactions together and reports to each.
+// checkpoint copies the WAL into the database and truncates it. It waits at
+// most a moment for readers still using the WAL: if they do not finish, the
+// next checkpoint tries again, and queued writes are not held up meanwhile.
+func (s *Store) checkpoint() {
+	ctx := context.Background()
+	if _, err := s.wr.ExecContext(ctx, "PRAGMA busy_timeout = 200"); err != nil {
+		return
+	}
+	var busy, logPages, done int
+	_ = s.wr.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logPages, &done)
+	_, _ = s.wr.ExecContext(ctx, "PRAGMA busy_timeout = 5000")
+}
+
+// runBatch commits a batch of transactions together and reports to each. A
+// storage fault in any of them (a full disk, a read-only file) fails the
+// whole batch with that fault: SQLite may already have rolled the shared
+// transaction back, and the COMMIT would meet the same fault, so no caller is
+// told its write was kept when it might not be.
 func (s *Store) runBatch(batch []writeReq) {
 	s.hot.prepare(context.Background())
 	if len(batch) == 1 { // no one to share with: a plain transaction
 		r := batch[0]
+		committed := false
 		// database/sql rolls a transaction back when its context ends, so
 		// it begins detached too.
-		r.done <- s.w.WithContext(context.WithoutCancel(r.ctx)).Transaction(func(g *gorm.DB) error {
-			return runTx(r.fn, s.txStore(g))
+		err := s.w.WithContext(context.WithoutCancel(r.ctx)).Transaction(func(g *gorm.DB) error {
+			if err := runTx(r.fn, s.txStore(g)); err != nil {
+				return err
+			}
+			committed = true // unless the COMMIT itself fails, below
+			return nil
 		})
+		s.record(err, committed && err == nil)
+		r.done <- classify(err)
 		return
 	}
 	results := make([]error, len(batch))
@@ -96,22 +146,37 @@ func (s *Store) runBatch(batch []writeReq) {
 		for i, r := range batch {
 			sp := "w" + strconv.Itoa(i)
 			if err := g.SavePoint(sp).Error; err != nil {
-				return fmt.Errorf("savepoint: %w", err)
+				return classify(fmt.Errorf("savepoint: %w", err))
 			}
 			if results[i] = runTx(r.fn, s.txStore(g.WithContext(r.ctx))); results[i] != nil {
+				if f := storageFault(results[i]); f != nil {
+					return f
+				}
 				if err := g.RollbackTo(sp).Error; err != nil {
-					return fmt.Errorf("roll back to savepoint: %w", err)
+					return classify(fmt.Errorf("roll back to savepoint: %w", err))
 				}
 			}
 		}
 		return nil
 	})
+	err = classify(err)
+	s.record(err, err == nil)
 	for i, r := range batch {
 		if err != nil {
 			r.done <- err
 		} else {
 			r.done <- results[i]
 		}
+	}
+}
+
+// record notes a batch's outcome for Writable.
+func (s *Store) record(err error, committed bool) {
+	switch {
+	case committed:
+		s.health.committed(time.Now())
+	case storageFault(err) != nil:
+		s.health.failed(storageFault(err), time.Now())
 	}
 }
 
@@ -127,7 +192,7 @@ func (s *Store) txStore(g *gorm.DB) *Store {
 	// savepoints still go to the *sql.Tx itself.
 	d := g.Session(&gorm.Session{Context: ctx})
 	d.Statement.ConnPool = detachedPool{d.Statement.ConnPool}
-	return &Store{db: d, w: d, read: s.read, wr: s.wr, inTx: true, hot: s.hot}
+	return &Store{db: d, w: d, read: s.read, wr: s.wr, inTx: true, hot: s.hot, path: s.path, health: s.health}
 }
 
 // detachedPool runs a transaction's statements without their caller's

@@ -139,3 +139,5 @@ func TestTxDetachedFromCancellation(t *testing.T) {
 		t.Errorf("UserByEmail after the cancelled caller's Tx = %v; want the user committed", err)
 	}
 }
+
+func asError(err error, target **advising.Error) bool { return errors.As(err, target) }

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -103,6 +104,7 @@ var statusByCode = map[advising.Code]int{
 	advising.CodeUnsupportedMedia:   http.StatusUnsupportedMediaType,
 	advising.CodeTooLarge:           http.StatusRequestEntityTooLarge,
 	advising.CodeRateLimited:        http.StatusTooManyRequests,
+	advising.CodeUnavailable:        http.StatusServiceUnavailable,
 }
 
 // errorView is what the error page shows.
@@ -126,6 +128,9 @@ func (s *site) renderError(c echo.Context, err error) {
 		ev.Status, ev.Message = statusByCode[ae.Code], sentence(ae.Detail)
 		for _, f := range ae.Fields {
 			ev.Fields = append(ev.Fields, fieldSentence(f))
+		}
+		if ae.RetryAfter > 0 { // rate limited, or storage unavailable
+			c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(ae.RetryAfter))
 		}
 	case errors.As(err, &mbe):
 		ev.Status, ev.Message = http.StatusRequestEntityTooLarge, "The file or form you sent is larger than 2 MiB."
@@ -183,6 +188,8 @@ func headingFor(status int) string {
 		return "Too many attempts"
 	case http.StatusUnprocessableEntity:
 		return "Some details need correcting"
+	case http.StatusServiceUnavailable:
+		return "Nothing can be saved right now"
 	}
 	if status >= 500 {
 		return "Something went wrong"

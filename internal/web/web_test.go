@@ -22,6 +22,7 @@ import (
 	"advising/internal/auth"
 	"advising/internal/casework"
 	"advising/internal/httpapi"
+	"advising/internal/store"
 	"advising/internal/store/storetest"
 	"advising/internal/web"
 )
@@ -34,6 +35,7 @@ const testPassword = "correct horse battery"
 type site struct {
 	e   *echo.Echo
 	cw  *casework.Service
+	st  *store.Store
 	seq atomic.Int64
 }
 
@@ -49,7 +51,7 @@ func newSite(t testing.TB) *site {
 	e := httpapi.NewServer(httpapi.Deps{Casework: cw, Log: log, OpenAPI: []byte("openapi: 3.1.0\n"),
 		Registry: prometheus.NewRegistry()})
 	web.Register(e, cw, web.Options{Log: log})
-	return &site{e: e, cw: cw}
+	return &site{e: e, cw: cw, st: st}
 }
 
 // admin bootstraps the office's admin and returns its actor.
