@@ -46,11 +46,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		cmd = args[0]
 	}
 	switch cmd {
-	case "serve", "migrate", "seed", "reclassify", "healthcheck":
+	case "serve", "migrate", "seed", "reclassify", "healthcheck", "backup", "restore":
 	case "bench": // builds its own scratch office; needs no configuration
 		return bench(ctx, args[1:], stdout)
 	default:
-		return fmt.Errorf("unknown command %q (want serve, migrate, seed, reclassify, healthcheck or bench)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, migrate, seed, reclassify, healthcheck, backup, restore or bench)", cmd)
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -59,6 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	switch cmd {
 	case "healthcheck":
 		return healthcheck(ctx, cfg.Addr)
+	case "backup", "restore":
+		return backupCommand(ctx, cmd, args[1:], cfg, stdout)
 	}
 	log := newLogger(cfg, stdout)
 	a, err := open(ctx, cfg, log)
