@@ -61,6 +61,10 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			if ae.RetryAfter > 0 { // rate limited, or storage unavailable
 				c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(ae.RetryAfter))
 			}
+			if ae.Code == advising.CodeUnavailable { // a full disk or a read-only mount needs an operator
+				log.ErrorContext(c.Request().Context(), "storage unavailable", "err", err, "route", c.Path(),
+					"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+			}
 		case errors.As(err, &mbe):
 			p = problem{Type: problemTypeBase + string(advising.CodeTooLarge), Status: http.StatusRequestEntityTooLarge,
 				Detail: "the request body is larger than this endpoint accepts"}

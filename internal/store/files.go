@@ -62,9 +62,9 @@ func prepareFiles(path string) error {
 func fileError(path string, err error) error {
 	switch {
 	case errors.Is(err, syscall.EROFS):
-		return fmt.Errorf("database %s is on a read-only filesystem; mount it read-write (the service must write its database)", path)
+		return fmt.Errorf("%s is on a read-only filesystem: the database must be writable, so mount it read-write", path)
 	case errors.Is(err, os.ErrPermission):
-		return fmt.Errorf("database %s is not writable by this user; check its owner and mode", path)
+		return fmt.Errorf("%s is not writable by this user: the database must be writable, so check its owner and mode", path)
 	}
 	return fmt.Errorf("database %s: %w", path, err)
 }

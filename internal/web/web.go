@@ -132,6 +132,10 @@ func (s *site) renderError(c echo.Context, err error) {
 		if ae.RetryAfter > 0 { // rate limited, or storage unavailable
 			c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(ae.RetryAfter))
 		}
+		if ae.Code == advising.CodeUnavailable { // a full disk or a read-only mount needs an operator
+			s.log.ErrorContext(c.Request().Context(), "storage unavailable", "err", err, "route", c.Path(),
+				"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+		}
 	case errors.As(err, &mbe):
 		ev.Status, ev.Message = http.StatusRequestEntityTooLarge, "The file or form you sent is larger than 2 MiB."
 	case errors.As(err, &he) && he.Code < http.StatusInternalServerError:
