@@ -85,6 +85,12 @@ func optional[T ~string](v *T) *string {
 	return &s
 }
 
+// StorageFault returns err as a CodeUnavailable *advising.Error when it
+// is a storage fault (a full disk, a read-only or damaged database) that
+// reached a front door without being mapped, and nil otherwise; the error
+// handlers call it before treating an error as a bug.
+func StorageFault(err error) error { return store.Fault(err) }
+
 // Ready reports whether the database answers and can be written; when it
 // cannot, the error is CodeUnavailable.
 func (s *Service) Ready(ctx context.Context) error {

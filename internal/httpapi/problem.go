@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"advising/internal/advising"
+	"advising/internal/casework"
 )
 
 // problemTypeBase prefixes our problem types; docs/problems.md lists them.
@@ -47,6 +48,9 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed { // the request logger hands us the error a second time
 			return
+		}
+		if f := casework.StorageFault(err); f != nil {
+			err = f // a full disk or a damaged page is a 503, not a bug
 		}
 		p := problem{Type: "about:blank", Status: http.StatusInternalServerError, Detail: "something went wrong on our side; it has been logged"}
 		var ae *advising.Error

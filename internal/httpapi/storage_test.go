@@ -3,10 +3,23 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/crypto/bcrypt"
+
+	"advising/docs"
+	"advising/internal/auth"
+	"advising/internal/casework"
+	"advising/internal/httpapi"
+	"advising/internal/store"
 )
 
 // Storage faults are the server's, not the client's: with the database
@@ -97,4 +110,61 @@ func TestStorageFaultContract(t *testing.T) {
 	}
 	c.json(admin, http.MethodPost, "/api/v1/users", `{"email":"x@example.org","password":"a long passphrase","full_name":"X","role":"advisor"}`, http.StatusServiceUnavailable)
 	c.json(testUser{}, http.MethodGet, "/readyz", "", http.StatusServiceUnavailable)
+}
+
+// A database whose pages are damaged behind an intact header (start-up's
+// quick check refuses it; here the store is opened without one) answers
+// 503, not 500: sign-in, the pages' sign-in, and /readyz.
+func TestDamagedDatabaseIs503(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "advising.db")
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cw := casework.New(casework.Options{Store: st, Tokens: auth.NewTokens(testSecret, time.Hour, time.Now), Hasher: auth.Hasher{Cost: bcrypt.MinCost}})
+	for i := range 40 {
+		if _, err := cw.Register(ctx, casework.NewAccount{Email: fmt.Sprintf("a%d@example.org", i), Password: testPassword,
+			FullName: strings.Repeat("Applicant ", 15)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The schema's pages come first (the migrations made them); the
+	// applicants' rows and indexes fill the later ones, which are damaged.
+	for i := len(b) / 4096 / 2 * 4096; i < len(b); i++ {
+		b[i] = byte(i*7 + 3)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err = store.Open(path)
+	if err != nil {
+		t.Fatalf("store.Open on a database damaged past its header: %v", err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	cw = casework.New(casework.Options{Store: st, Tokens: auth.NewTokens(testSecret, time.Hour, time.Now), Hasher: auth.Hasher{Cost: bcrypt.MinCost}})
+	h := httpapi.NewServer(httpapi.Deps{Casework: cw, Log: slog.New(slog.DiscardHandler), OpenAPI: docs.OpenAPI, Registry: prometheus.NewRegistry()})
+	ts := &testServer{h: h, cw: cw, st: st}
+	for _, r := range []struct{ method, path, body string }{
+		{http.MethodPost, "/api/v1/auth/login", `{"email":"a7@example.org","password":"` + testPassword + `"}`},
+		{http.MethodPost, "/api/v1/auth/register", `{"email":"new@example.org","password":"a long passphrase","full_name":"New"}`},
+		{http.MethodGet, "/readyz", ""},
+	} {
+		rec := ts.do(t, testUser{}, r.method, r.path, r.body)
+		checkProblem(t, r.method+" "+r.path+" on a damaged database", rec, http.StatusServiceUnavailable)
+		if rec.Header().Get("Retry-After") == "" {
+			t.Errorf("%s %s on a damaged database: no Retry-After", r.method, r.path)
+		}
+	}
 }

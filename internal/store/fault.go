@@ -64,6 +64,18 @@ func storageFault(err error) *advising.Error {
 		Detail: detail + "; nothing was changed, please try again later"}
 }
 
+// Fault returns err as a CodeUnavailable *advising.Error when it is (or
+// wraps) a storage fault, and nil otherwise. The store already reports
+// faults that way from its own calls; Fault is the last net for an error
+// that reached a caller unmapped, such as one met while stepping through
+// rows.
+func Fault(err error) error {
+	if f := storageFault(err); f != nil {
+		return f
+	}
+	return nil
+}
+
 // classify returns err, turned into a CodeUnavailable error when it is a
 // storage fault.
 func classify(err error) error {

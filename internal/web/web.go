@@ -118,6 +118,9 @@ type errorView struct {
 // renderError writes an error as an HTML page with a sentence, never raw
 // JSON. Unknown errors are logged once and shown without detail.
 func (s *site) renderError(c echo.Context, err error) {
+	if f := casework.StorageFault(err); f != nil {
+		err = f // a full disk or a damaged page is a 503, not a bug
+	}
 	ev := errorView{Status: http.StatusInternalServerError,
 		Message: "Something went wrong on our side. It has been logged; please try again."}
 	var ae *advising.Error
