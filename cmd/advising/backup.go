@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 
 	"advising/internal/config"
 	"advising/internal/store"
@@ -28,8 +29,12 @@ func backupCommand(ctx context.Context, cmd string, args []string, cfg config.Co
 		info, err = store.Backup(ctx, db, args[0])
 		out = map[string]any{"backup": info.Path, "database": db}
 	} else {
+		_, statErr := os.Stat(db)
 		info, err = store.Restore(ctx, args[0], db)
-		out = map[string]any{"restored": args[0], "database": db, "previous": db + ".before-restore"}
+		out = map[string]any{"restored": args[0], "database": db}
+		if statErr == nil { // the database it replaced is kept
+			out["previous"] = db + ".before-restore"
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", cmd, err)
