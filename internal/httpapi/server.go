@@ -41,6 +41,7 @@ func NewServer(d Deps) *echo.Echo {
 		middleware.RequestID(),
 		requestLog(d.Log),
 		newMetrics(d.Registry).middleware,
+		exactRoute, // before the body limit: an unknown path is 404 whatever it carries
 		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}),
 		middleware.BodyLimit(maxRequestBody),
 	)
