@@ -69,11 +69,14 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 				log.ErrorContext(c.Request().Context(), "storage unavailable", "err", err, "route", c.Path(),
 					"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 			}
-		case errors.As(err, &mbe):
+		case errors.As(err, &mbe), errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge:
+			// A body over a limit is one problem type whoever noticed it: a
+			// handler's own reader (1 MiB JSON, the upload limit) or Echo's
+			// BodyLimit, which refuses by Content-Length before any handler.
 			p = problem{Type: problemTypeBase + string(advising.CodeTooLarge), Status: http.StatusRequestEntityTooLarge,
 				Detail: "the request body is larger than this endpoint accepts"}
 		case errors.As(err, &he) && he.Code < http.StatusInternalServerError:
-			// Echo's own refusals: unknown route, wrong method, body too large.
+			// Echo's own refusals: unknown route, wrong method.
 			p = problem{Type: "about:blank", Status: he.Code, Detail: echoDetail(he.Code)}
 		default:
 			log.ErrorContext(c.Request().Context(), "request failed", "err", err, "route", c.Path(),
@@ -95,8 +98,6 @@ func echoDetail(status int) string {
 		return "no such resource"
 	case http.StatusMethodNotAllowed:
 		return "this method is not allowed on this resource"
-	case http.StatusRequestEntityTooLarge:
-		return "the request body is larger than this endpoint accepts"
 	case http.StatusUnauthorized:
 		return "a valid bearer token is required"
 	case http.StatusTooManyRequests:
