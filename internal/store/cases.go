@@ -28,8 +28,8 @@ type caseRow struct {
 	YearsExperience   *int
 	TargetIntake      *string
 	Version           int
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	CreatedAt         time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt         time.Time `gorm:"autoUpdateTime:false"`
 }
 
 func (caseRow) TableName() string { return "cases" }

@@ -27,7 +27,7 @@ type profileRow struct {
 	SaAdaptability                    *int
 	SaEthicalDataDrivenDecisionMaking *int
 	HasSelfAssessment                 bool
-	UpdatedAt                         *time.Time
+	UpdatedAt                         *time.Time `gorm:"autoUpdateTime:false"`
 }
 
 func (profileRow) TableName() string { return "profiles" }
@@ -116,8 +116,8 @@ type workSampleRow struct {
 	OverrideReason    *string
 	OverrideBy        *string
 	OverrideAt        *time.Time
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	CreatedAt         time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt         time.Time `gorm:"autoUpdateTime:false"`
 }
 
 func (workSampleRow) TableName() string { return "work_samples" }

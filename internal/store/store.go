@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/pressly/goose/v3"
@@ -85,6 +86,10 @@ func open(path string) (*Store, error) {
 			PrepareStmt:            prepare,
 			TranslateError:         true,
 			Logger:                 logger.Discard,
+			// Times are the caller's (casework's clock), never GORM's: the
+			// row types switch its automatic created_at/updated_at off.
+			// Should it pick one anyway, it has the product's precision.
+			NowFunc: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 		}
 	}
 	openErr := func(err error) error {

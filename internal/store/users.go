@@ -15,8 +15,8 @@ type userRow struct {
 	PasswordHash string
 	Disabled     bool
 	TokenVersion int
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	CreatedAt    time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt    time.Time `gorm:"autoUpdateTime:false"`
 }
 
 func (userRow) TableName() string { return "users" }
