@@ -44,18 +44,40 @@ func newAuditEventResponse(e advising.AuditEvent) auditEventResponse {
 }
 
 // handleAuditList serves GET /api/v1/audit for admin: newest first,
-// optionally by case_id and actor_id.
+// optionally by case_id, actor_id, action and a since/until time range.
 func handleAuditList(cw *casework.Service) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		limit, err := queryLimit(c)
 		if err != nil {
 			return err
 		}
-		p, err := cw.ListAudit(c.Request().Context(), actorFrom(c), c.QueryParam("case_id"), c.QueryParam("actor_id"),
-			c.QueryParam("cursor"), limit)
+		q := casework.AuditQuery{CaseID: c.QueryParam("case_id"), ActorID: c.QueryParam("actor_id"),
+			Action: c.QueryParam("action"), Cursor: c.QueryParam("cursor"), Limit: limit}
+		if q.Since, err = queryTime(c, "since"); err != nil {
+			return err
+		}
+		if q.Until, err = queryTime(c, "until"); err != nil {
+			return err
+		}
+		p, err := cw.ListAudit(c.Request().Context(), actorFrom(c), q)
 		if err != nil {
 			return err
 		}
 		return c.JSON(http.StatusOK, newListResponse(p, newAuditEventResponse))
 	}
+}
+
+// queryTime reads an optional RFC 3339 timestamp from the query string;
+// anything else is a 422 naming the parameter.
+func queryTime(c echo.Context, name string) (*time.Time, error) {
+	s := c.QueryParam(name)
+	if s == "" {
+		return nil, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return nil, advising.Invalid(advising.FieldError{Field: name, Message: "must be an RFC 3339 timestamp"})
+	}
+	t = t.UTC()
+	return &t, nil
 }

@@ -326,6 +326,8 @@ func TestOpenAPIContract(t *testing.T) {
 		fmt.Sprintf(`{"current_password":%q,"new_password":"an even better passphrase"}`, testPassword), http.StatusNoContent)
 	c.json(admin, http.MethodDelete, app, "", http.StatusNoContent)
 	c.json(admin, http.MethodGet, app+"/export", "", http.StatusNotFound)
+	c.json(admin, http.MethodGet, "/api/v1/audit?action=applicant.erased&since=2026-01-01T00:00:00Z&until=2099-01-01T00:00:00Z", "", http.StatusOK)
+	c.json(admin, http.MethodGet, "/api/v1/audit?since=yesterday", "", http.StatusUnprocessableEntity)
 
 	// Every documented operation was exercised.
 	var missed []string

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"advising/internal/advising"
 	"advising/internal/store"
@@ -490,4 +491,47 @@ func markersIn(t *testing.T, path string, markers []string) []string {
 		}
 	}
 	return found
+}
+
+// The audit trail filters by action and time, so the office can list its
+// erasures (the register a restore from backup needs).
+func TestAuditFiltersListErasures(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	admin := ts.firstAdmin(t)
+	first, second, kept := ts.applicant(t), ts.applicant(t), ts.applicant(t)
+	ts.mustDo(t, admin, http.MethodDelete, "/api/v1/applicants/"+first.ID, "", http.StatusNoContent, nil)
+	ts.clock.Advance(2 * time.Hour) // within the tokens' 8 hours
+	ts.mustDo(t, admin, http.MethodDelete, "/api/v1/applicants/"+second.ID, "", http.StatusNoContent, nil)
+	day := ts.clock.Now().UTC().Add(-time.Hour).Format(time.RFC3339)
+	tests := []struct {
+		query string
+		want  []string // entity ids, newest first
+	}{
+		{"action=applicant.erased", []string{second.ID, first.ID}},
+		{"action=applicant.erased&since=" + day, []string{second.ID}},
+		{"action=applicant.erased&until=" + day, []string{first.ID}},
+		{"action=no.such.action", nil},
+	}
+	for _, tt := range tests {
+		var out struct {
+			Items []struct {
+				Action   string `json:"action"`
+				EntityID string `json:"entity_id"`
+			} `json:"items"`
+		}
+		ts.mustDo(t, admin, http.MethodGet, "/api/v1/audit?"+tt.query, "", http.StatusOK, &out)
+		var got []string
+		for _, e := range out.Items {
+			got = append(got, e.EntityID)
+		}
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("GET /audit?%s = %v; want %v", tt.query, got, tt.want)
+		}
+	}
+	for _, bad := range []string{"since=yesterday", "until=2026-13-01T00:00:00Z", "since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z",
+		"action=" + strings.Repeat("a", 65)} {
+		checkProblem(t, "GET /audit?"+bad, ts.do(t, admin, http.MethodGet, "/api/v1/audit?"+bad, ""), http.StatusUnprocessableEntity)
+	}
+	checkProblem(t, "GET /audit as an applicant", ts.do(t, kept, http.MethodGet, "/api/v1/audit?action=applicant.erased", ""), http.StatusForbidden)
 }

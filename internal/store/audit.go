@@ -98,7 +98,10 @@ func (s *Store) RecordAudit(ctx context.Context, ev advising.AuditEvent) error {
 type AuditFilter struct {
 	CaseID  string
 	ActorID string
-	Before  string // keyset: events with a smaller ID
+	Action  string
+	Since   *time.Time // events at or after
+	Until   *time.Time // events before
+	Before  string     // keyset: events with a smaller ID
 	Limit   int
 }
 
@@ -110,6 +113,15 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]advising.AuditE
 	}
 	if f.ActorID != "" {
 		q = q.Where("actor_id = ?", f.ActorID)
+	}
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
+	}
+	if f.Since != nil {
+		q = q.Where("at >= ?", f.Since.UTC())
+	}
+	if f.Until != nil {
+		q = q.Where("at < ?", f.Until.UTC())
 	}
 	if f.Before != "" {
 		q = q.Where("id < ?", f.Before)

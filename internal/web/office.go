@@ -536,7 +536,8 @@ func (s *site) handleAudit(c echo.Context) error {
 			names[u.ID] = u.FullName
 		}
 	}
-	p, err := s.cw.ListAudit(ctx, a, f.Values["case_id"], f.Values["actor_id"], c.QueryParam("cursor"), 50)
+	p, err := s.cw.ListAudit(ctx, a, casework.AuditQuery{CaseID: f.Values["case_id"], ActorID: f.Values["actor_id"],
+		Cursor: c.QueryParam("cursor"), Limit: 50})
 	if err != nil {
 		if !f.fail(err) {
 			return err
