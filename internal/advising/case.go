@@ -73,13 +73,17 @@ type Recommendation struct {
 	DecidedAt time.Time
 }
 
-// Evidence counts a case's work samples by effective label.
+// Evidence counts a case's work samples by effective label, and those that
+// await an advisor's reading.
 type Evidence struct {
 	WorkSamples           int
 	TechnologyManagement  int
 	EngineeringManagement int
 	Hybrid                int
 	InsufficientEvidence  int
+	// AwaitingReview counts the samples whose classification is borderline
+	// and has no override (WorkSample.NeedsReview).
+	AwaitingReview int
 }
 
 // SuggestedPathway applies the office rule: fewer than two samples with a

@@ -33,6 +33,15 @@ type Classification struct {
 	EngineeringManagement []string
 	Rationale             string
 	Version               string
+	// Borderline: another label was close, so an advisor should read the
+	// sample before relying on the label. A yes/no marker, never a score.
+	Borderline bool
+}
+
+// NeedsReview reports whether the sample awaits an advisor's reading: its
+// classification is borderline and no advisor has overridden the label.
+func (w WorkSample) NeedsReview() bool {
+	return w.Classification.Borderline && w.Override == nil
 }
 
 // Override is an advisor's correction of the automatic label.

@@ -169,9 +169,13 @@ type NewWorkSample struct {
 	Filename    *string
 }
 
-// classification runs the classifier over a sample's text.
+// classification runs the classifier over a sample's text. Every write of
+// a classification (submit, revise, reclassify, and the demo office, which
+// submits) takes it from here, borderline marker included.
 func classification(title, description string) advising.Classification {
 	r := classify.Classify(title, description)
+	// TODO(#8): Borderline: r.Borderline, once classify.Result carries the
+	// learned model's marker; until then no sample is borderline.
 	return advising.Classification{Label: advising.Label(r.Label), DeliverableType: string(r.DeliverableType),
 		TechnologyManagement: nonNil(r.Indicators.TechnologyManagement), EngineeringManagement: nonNil(r.Indicators.EngineeringManagement),
 		Rationale: r.Rationale, Version: r.Version}
@@ -416,9 +420,11 @@ func (s *Service) Reclassify(ctx context.Context, a advising.Actor) (ReclassifyR
 				c := classification(w.Title, w.Description)
 				if c.Label != w.Classification.Label {
 					res.Changed++
-					if w.Override == nil { // an override keeps the effective label
-						changedCases[w.CaseID] = true
-					}
+				}
+				// An override keeps the effective label, and a sample with one
+				// awaits no review whatever its marker says.
+				if w.Override == nil && (c.Label != w.Classification.Label || c.Borderline != w.Classification.Borderline) {
+					changedCases[w.CaseID] = true
 				}
 				if err := tx.SetClassification(ctx, w.ID, c); err != nil {
 					return err

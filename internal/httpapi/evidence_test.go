@@ -40,6 +40,7 @@ type workSampleBody struct {
 			EngineeringManagement []string `json:"engineering_management"`
 		} `json:"indicators"`
 		Rationale         string `json:"rationale"`
+		Borderline        bool   `json:"borderline"`
 		ClassifierVersion string `json:"classifier_version"`
 	} `json:"classification"`
 	Override *struct {

@@ -24,6 +24,7 @@ type classificationResponse struct {
 	DeliverableType   string             `json:"deliverable_type"`
 	Indicators        indicatorsResponse `json:"indicators"`
 	Rationale         string             `json:"rationale"`
+	Borderline        bool               `json:"borderline"`
 	ClassifierVersion string             `json:"classifier_version"`
 }
 
@@ -63,7 +64,7 @@ func newWorkSampleResponse(w advising.WorkSample) workSampleResponse {
 		Classification: classificationResponse{Label: string(c.Label), DeliverableType: c.DeliverableType,
 			Indicators: indicatorsResponse{TechnologyManagement: nonNil(c.TechnologyManagement),
 				EngineeringManagement: nonNil(c.EngineeringManagement)},
-			Rationale: c.Rationale, ClassifierVersion: c.Version},
+			Rationale: c.Rationale, Borderline: c.Borderline, ClassifierVersion: c.Version},
 		CreatedAt: w.CreatedAt.UTC(), UpdatedAt: w.UpdatedAt.UTC()}
 	if o := w.Override; o != nil {
 		r.Override = &overrideResponse{Label: string(o.Label), Reason: o.Reason, By: o.By, At: o.At.UTC()}

@@ -43,7 +43,7 @@ func (s *Store) InsertOffice(ctx context.Context, o Office) error {
 		r := caseRow{ID: c.ID, ApplicantID: c.ApplicantID, Status: string(c.Status),
 			StatusChangedAt: c.StatusChangedAt, NextFollowUpAt: c.NextFollowUpAt,
 			WsTotal: c.Evidence.WorkSamples, WsTm: c.Evidence.TechnologyManagement, WsEm: c.Evidence.EngineeringManagement,
-			WsHybrid: c.Evidence.Hybrid, WsInsufficient: c.Evidence.InsufficientEvidence,
+			WsHybrid: c.Evidence.Hybrid, WsInsufficient: c.Evidence.InsufficientEvidence, WsReview: c.Evidence.AwaitingReview,
 			ProgrammeInterest: c.Profile.ProgrammeInterest, YearsExperience: c.Profile.YearsExperience,
 			TargetIntake: c.Profile.TargetIntake,
 			Version:      max(c.Version, 1), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}

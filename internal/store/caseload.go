@@ -19,7 +19,7 @@ import (
 // with one more statement per page.
 const (
 	summaryColumns = `c.id, c.status, CAST(c.status_changed_at AS TEXT), CAST(c.next_follow_up_at AS TEXT),
-	c.ws_total, c.ws_tm, c.ws_em, c.ws_hybrid, c.ws_insufficient, c.version, CAST(c.created_at AS TEXT), CAST(c.updated_at AS TEXT),
+	c.ws_total, c.ws_tm, c.ws_em, c.ws_hybrid, c.ws_insufficient, c.ws_review, c.version, CAST(c.created_at AS TEXT), CAST(c.updated_at AS TEXT),
 	c.applicant_id, a.full_name, a.email, c.advisor_id,
 	c.programme_interest, c.years_experience, c.target_intake`
 	summaryFrom = `
@@ -36,6 +36,7 @@ type summaryScan struct {
 	advID, interest, intake             sql.NullString
 	years                               sql.NullInt64
 	total, tm, em, hybrid, insufficient int
+	review                              int
 }
 
 // scanSummary reads one row of summaryColumns into c. Timestamps come as
@@ -43,7 +44,7 @@ type summaryScan struct {
 // the fields flags depend on are filled.
 func scanSummary(rows *sql.Rows, c *advising.Case, sc *summaryScan) error {
 	err := rows.Scan(&c.ID, &sc.status, &sc.changed, &sc.nfu,
-		&sc.total, &sc.tm, &sc.em, &sc.hybrid, &sc.insufficient, &c.Version, &sc.created, &sc.updated,
+		&sc.total, &sc.tm, &sc.em, &sc.hybrid, &sc.insufficient, &sc.review, &c.Version, &sc.created, &sc.updated,
 		&c.Applicant.ID, &c.Applicant.FullName, &c.Applicant.Email, &sc.advID,
 		&sc.interest, &sc.years, &sc.intake)
 	if err != nil {
@@ -66,7 +67,7 @@ func scanSummary(rows *sql.Rows, c *advising.Case, sc *summaryScan) error {
 		c.NextFollowUpAt = &t
 	}
 	c.Evidence = advising.Evidence{WorkSamples: sc.total, TechnologyManagement: sc.tm, EngineeringManagement: sc.em,
-		Hybrid: sc.hybrid, InsufficientEvidence: sc.insufficient}
+		Hybrid: sc.hybrid, InsufficientEvidence: sc.insufficient, AwaitingReview: sc.review}
 	if sc.advID.Valid {
 		c.Advisor = &advising.UserRef{ID: sc.advID.String}
 	}

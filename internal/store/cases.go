@@ -23,6 +23,7 @@ type caseRow struct {
 	WsEm            int
 	WsHybrid        int
 	WsInsufficient  int
+	WsReview        int // borderline samples without an override
 	// The profile fields flags depend on, kept in step by ReplaceProfile.
 	ProgrammeInterest *string
 	YearsExperience   *int

@@ -112,6 +112,7 @@ type workSampleRow struct {
 	IndicatorsEm      string
 	Rationale         string
 	ClassifierVersion string
+	Borderline        bool
 	OverrideLabel     *string
 	OverrideReason    *string
 	OverrideBy        *string
@@ -126,7 +127,7 @@ func (r workSampleRow) workSample() advising.WorkSample {
 	w := advising.WorkSample{ID: r.ID, ApplicantID: r.ApplicantID, CaseID: r.CaseID, Title: r.Title,
 		Description: r.Description, Source: r.Source, Filename: r.Filename,
 		Classification: advising.Classification{Label: advising.Label(r.Label), DeliverableType: r.DeliverableType,
-			Rationale: r.Rationale, Version: r.ClassifierVersion,
+			Rationale: r.Rationale, Version: r.ClassifierVersion, Borderline: r.Borderline,
 			TechnologyManagement: []string{}, EngineeringManagement: []string{}},
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 	_ = json.Unmarshal([]byte(r.IndicatorsTm), &w.Classification.TechnologyManagement) // written only by newWorkSampleRow
@@ -159,7 +160,7 @@ func newWorkSampleRow(w advising.WorkSample) workSampleRow {
 	r := workSampleRow{ID: w.ID, ApplicantID: w.ApplicantID, CaseID: w.CaseID, Title: w.Title, Description: w.Description,
 		Source: w.Source, Filename: w.Filename, Label: string(c.Label), DeliverableType: c.DeliverableType,
 		IndicatorsTm: list(c.TechnologyManagement), IndicatorsEm: list(c.EngineeringManagement), Rationale: c.Rationale,
-		ClassifierVersion: c.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
+		ClassifierVersion: c.Version, Borderline: c.Borderline, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
 	if o := w.Override; o != nil {
 		label, reason, by, at := string(o.Label), o.Reason, o.By, o.At
 		r.OverrideLabel, r.OverrideReason, r.OverrideBy, r.OverrideAt = &label, &reason, &by, &at
@@ -190,32 +191,36 @@ func (s *Store) WorkSamplesByApplicant(ctx context.Context, applicantID string) 
 	return out, nil
 }
 
-// RefreshEvidence recounts a case's work samples by effective label into the
+// RefreshEvidence recounts a case's work samples by effective label, and
+// those awaiting an advisor's reading (borderline, no override), into the
 // case row and bumps its version. Call it in the transaction of every work
 // sample change, so the counters never go stale.
 func (s *Store) RefreshEvidence(ctx context.Context, caseID string, now time.Time) error {
 	type count struct {
-		Label string
-		N     int
+		Label  string
+		N      int
+		Review int
 	}
 	var counts []count
-	err := s.w.WithContext(ctx).Raw(`SELECT COALESCE(override_label, label) AS label, COUNT(*) AS n
+	err := s.w.WithContext(ctx).Raw(`SELECT COALESCE(override_label, label) AS label, COUNT(*) AS n,
+		SUM(CASE WHEN borderline AND override_label IS NULL THEN 1 ELSE 0 END) AS review
 		FROM work_samples WHERE case_id = ? GROUP BY COALESCE(override_label, label)`, caseID).Scan(&counts).Error
 	if err != nil {
 		return fmt.Errorf("count evidence: %w", err)
 	}
 	set := map[string]any{"ws_total": 0, "ws_tm": 0, "ws_em": 0, "ws_hybrid": 0, "ws_insufficient": 0,
-		"updated_at": now}
+		"ws_review": 0, "updated_at": now}
 	col := map[string]string{string(advising.LabelTechnologyManagement): "ws_tm", string(advising.LabelEngineeringManagement): "ws_em",
 		string(advising.LabelHybrid): "ws_hybrid", string(advising.LabelInsufficientEvidence): "ws_insufficient"}
-	total := 0
+	total, review := 0, 0
 	for _, c := range counts {
 		total += c.N
+		review += c.Review
 		if k, ok := col[c.Label]; ok {
 			set[k] = c.N
 		}
 	}
-	set["ws_total"] = total
+	set["ws_total"], set["ws_review"] = total, review
 	set["version"] = gorm.Expr("version + 1")
 	res := s.w.WithContext(ctx).Table("cases").Where("id = ?", caseID).Updates(set)
 	if res.Error != nil {
@@ -264,7 +269,7 @@ func (s *Store) UpdateWorkSample(ctx context.Context, w advising.WorkSample) err
 	row := newWorkSampleRow(w)
 	res := s.w.WithContext(ctx).Model(&workSampleRow{}).Where("id = ?", w.ID).
 		Select("title", "description", "label", "deliverable_type", "indicators_tm", "indicators_em", "rationale",
-			"classifier_version", "override_label", "override_reason", "override_by", "override_at", "updated_at").
+			"classifier_version", "borderline", "override_label", "override_reason", "override_by", "override_at", "updated_at").
 		Updates(&row)
 	if res.Error != nil {
 		return mapErr(res.Error, "update work sample")
@@ -280,7 +285,7 @@ func (s *Store) UpdateWorkSample(ctx context.Context, w advising.WorkSample) err
 func (s *Store) SetClassification(ctx context.Context, id string, c advising.Classification) error {
 	row := newWorkSampleRow(advising.WorkSample{ID: id, Classification: c})
 	res := s.w.WithContext(ctx).Model(&workSampleRow{}).Where("id = ?", id).
-		Select("label", "deliverable_type", "indicators_tm", "indicators_em", "rationale", "classifier_version").
+		Select("label", "deliverable_type", "indicators_tm", "indicators_em", "rationale", "classifier_version", "borderline").
 		Updates(&row)
 	if res.Error != nil {
 		return mapErr(res.Error, "update classification")
@@ -325,10 +330,10 @@ func (s *Store) ListWorkSamples(ctx context.Context, after string, limit int) ([
 // not-found.
 func (s *Store) CaseEvidence(ctx context.Context, caseID string) (advising.Evidence, int, error) {
 	var row caseRow
-	if err := s.db.WithContext(ctx).Select("ws_total", "ws_tm", "ws_em", "ws_hybrid", "ws_insufficient", "version").
+	if err := s.db.WithContext(ctx).Select("ws_total", "ws_tm", "ws_em", "ws_hybrid", "ws_insufficient", "ws_review", "version").
 		Where("id = ?", caseID).Take(&row).Error; err != nil {
 		return advising.Evidence{}, 0, mapErr(err, "case")
 	}
 	return advising.Evidence{WorkSamples: row.WsTotal, TechnologyManagement: row.WsTm, EngineeringManagement: row.WsEm,
-		Hybrid: row.WsHybrid, InsufficientEvidence: row.WsInsufficient}, row.Version, nil
+		Hybrid: row.WsHybrid, InsufficientEvidence: row.WsInsufficient, AwaitingReview: row.WsReview}, row.Version, nil
 }
