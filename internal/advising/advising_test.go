@@ -103,10 +103,28 @@ func TestComputeFlags(t *testing.T) {
 		{"closed is never overdue", FlagFacts{Evidence: two, Status: StatusClosed, NextFollowUpAt: &past, Assigned: true}, []Flag{}},
 		{"window open", FlagFacts{Evidence: two, TargetIntake: str("2027-06"), Assigned: true}, []Flag{FlagScreeningWindowOpen}},
 		{"window approaching", FlagFacts{Evidence: two, TargetIntake: str("2027-09"), Assigned: true}, []Flag{FlagScreeningWindowApproaching}},
+		{"a borderline sample awaits review", FlagFacts{Evidence: Evidence{TechnologyManagement: 2, AwaitingReview: 1}, Assigned: true}, []Flag{FlagClassificationReview}},
+		{"review comes after every other flag", FlagFacts{Evidence: Evidence{Hybrid: 1, AwaitingReview: 1}}, []Flag{FlagInsufficientEvidence, FlagUnassigned, FlagClassificationReview}},
 	}
 	for _, tt := range tests {
 		if got := fc.ComputeFlags(tt.f); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: ComputeFlags(%+v) = %v; want %v", tt.name, tt.f, got, tt.want)
+		}
+	}
+}
+
+// A sample awaits review exactly when it is borderline and not overridden.
+func TestNeedsReview(t *testing.T) {
+	o := &Override{Label: LabelHybrid, Reason: "read it"}
+	tests := []struct {
+		borderline bool
+		override   *Override
+		want       bool
+	}{{false, nil, false}, {true, nil, true}, {true, o, false}, {false, o, false}}
+	for _, tt := range tests {
+		w := WorkSample{Classification: Classification{Borderline: tt.borderline}, Override: tt.override}
+		if got := w.NeedsReview(); got != tt.want {
+			t.Errorf("NeedsReview(borderline %v, override %v) = %v; want %v", tt.borderline, tt.override != nil, got, tt.want)
 		}
 	}
 }

@@ -17,12 +17,15 @@ const (
 	FlagStalledEvidenceCollection  Flag = "stalled_evidence_collection"
 	FlagFollowUpOverdue            Flag = "follow_up_overdue"
 	FlagUnassigned                 Flag = "unassigned"
+	// FlagClassificationReview: some work sample is borderline and has no
+	// override, so an advisor should read it before relying on its label.
+	FlagClassificationReview Flag = "classification_review"
 )
 
 // Flags lists every flag in report order.
 var Flags = []Flag{FlagInsufficientEvidence, FlagInterestEvidenceMismatch, FlagHybridEvidence,
 	FlagLimitedTrackRecord, FlagScreeningWindowOpen, FlagScreeningWindowApproaching,
-	FlagStalledEvidenceCollection, FlagFollowUpOverdue, FlagUnassigned}
+	FlagStalledEvidenceCollection, FlagFollowUpOverdue, FlagUnassigned, FlagClassificationReview}
 
 // Valid reports whether f is a known flag.
 func (f Flag) Valid() bool {
@@ -133,6 +136,9 @@ func (fc FlagClock) ComputeFlags(f FlagFacts) []Flag {
 	}
 	if !f.Assigned {
 		flags = append(flags, FlagUnassigned)
+	}
+	if f.Evidence.AwaitingReview > 0 {
+		flags = append(flags, FlagClassificationReview)
 	}
 	return flags
 }

@@ -64,16 +64,20 @@ func TestDashboard(t *testing.T) {
 	mk(advising.StatusRecommended, nil, nil, "")
 	ts.advisedCase(t, other)
 	ts.applicant(t) // unassigned
+	// A borderline sample awaiting review counts, but is not urgent enough
+	// for the attention list on its own.
+	reviewApplicant, review := ts.advisedCase(t, advisor)
+	ts.borderlineSample(t, reviewApplicant.ID, review, advising.LabelHybrid)
 
 	var d dashboardBody
 	ts.mustDo(t, advisor, http.MethodGet, "/api/v1/dashboard", "", http.StatusOK, &d)
-	wantStatus := map[string]int{"new": 3, "evidence_collection": 3, "under_review": 1, "recommended": 1, "closed": 1}
-	if d.Caseload.Total != 9 || !mapsEqual(d.Caseload.ByStatus, wantStatus) || !d.GeneratedAt.Equal(now) {
-		t.Errorf("advisor dashboard caseload = %+v at %v; want total 9, %v at %v", d.Caseload, d.GeneratedAt, wantStatus, now)
+	wantStatus := map[string]int{"new": 4, "evidence_collection": 3, "under_review": 1, "recommended": 1, "closed": 1}
+	if d.Caseload.Total != 10 || !mapsEqual(d.Caseload.ByStatus, wantStatus) || !d.GeneratedAt.Equal(now) {
+		t.Errorf("advisor dashboard caseload = %+v at %v; want total 10, %v at %v", d.Caseload, d.GeneratedAt, wantStatus, now)
 	}
-	wantFlags := map[string]int{"insufficient_evidence": 9, "interest_evidence_mismatch": 0, "hybrid_evidence": 0,
+	wantFlags := map[string]int{"insufficient_evidence": 10, "interest_evidence_mismatch": 0, "hybrid_evidence": 0,
 		"limited_track_record": 0, "screening_window_open": 4, "screening_window_approaching": 1,
-		"stalled_evidence_collection": 3, "follow_up_overdue": 2, "unassigned": 0}
+		"stalled_evidence_collection": 3, "follow_up_overdue": 2, "unassigned": 0, "classification_review": 1}
 	if !mapsEqual(d.Flags, wantFlags) {
 		t.Errorf("advisor dashboard flags = %v; want %v", d.Flags, wantFlags)
 	}
@@ -95,9 +99,9 @@ func TestDashboard(t *testing.T) {
 	if err := json.Unmarshal(d.Advisors, &loads); err != nil {
 		t.Fatalf("admin dashboard advisors %s: %v", d.Advisors, err)
 	}
-	if d.Caseload.Total != 41 || d.Flags["unassigned"] != 31 || len(d.Attention) != 7 || len(loads) != 2 ||
-		loads[0].ID != advisor.ID || loads[0].OpenCases != 8 || loads[1].ID != other.ID || loads[1].OpenCases != 1 {
-		t.Errorf("admin dashboard = total %d, unassigned %d, %d attention, advisors %+v; want 41, 31, 7, [%s 8, %s 1]",
+	if d.Caseload.Total != 42 || d.Flags["unassigned"] != 31 || len(d.Attention) != 7 || len(loads) != 2 ||
+		loads[0].ID != advisor.ID || loads[0].OpenCases != 9 || loads[1].ID != other.ID || loads[1].OpenCases != 1 {
+		t.Errorf("admin dashboard = total %d, unassigned %d, %d attention, advisors %+v; want 42, 31, 7, [%s 9, %s 1]",
 			d.Caseload.Total, d.Flags["unassigned"], len(d.Attention), loads, advisor.Name, other.Name)
 	}
 

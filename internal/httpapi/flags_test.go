@@ -27,25 +27,32 @@ func TestFlagBoundaries(t *testing.T) {
 		since   *time.Time // status_changed_at
 		follow  *time.Time
 		alone   bool // left unassigned
+		// borderline adds a borderline sample with this label; overridden
+		// has the advisor override it.
+		borderline advising.Label
+		overridden bool
 	}
 	fixtures := map[string]fixture{
-		"stalled":        {status: advising.StatusEvidenceCollection, since: ptr(t0.Add(-42 * day))},
-		"under review":   {status: advising.StatusUnderReview, since: ptr(t0.Add(-100 * day))},
-		"intake 2027-08": {profile: advising.Profile{TargetIntake: ptr("2027-08")}},
-		"intake 2027-09": {profile: advising.Profile{TargetIntake: ptr("2027-09")}},
-		"intake 2027-10": {profile: advising.Profile{TargetIntake: ptr("2027-10")}},
-		"intake 2026-12": {profile: advising.Profile{TargetIntake: ptr("2026-12")}},
-		"follow-up":      {follow: ptr(t0.Add(day))},
-		"closed follow":  {status: advising.StatusClosed, follow: ptr(t0.Add(-day))},
-		"two years":      {profile: advising.Profile{YearsExperience: ptr(2)}},
-		"three years":    {profile: advising.Profile{YearsExperience: ptr(3)}},
-		"one sample":     {labels: []advising.Label{advising.LabelTechnologyManagement, advising.LabelInsufficientEvidence}},
-		"tm":             {labels: []advising.Label{advising.LabelTechnologyManagement, advising.LabelTechnologyManagement}, profile: advising.Profile{ProgrammeInterest: ptr("technology_management")}},
-		"hybrid":         {labels: []advising.Label{advising.LabelTechnologyManagement, advising.LabelHybrid}},
-		"tm vs em":       {labels: []advising.Label{advising.LabelTechnologyManagement, advising.LabelEngineeringManagement, advising.LabelEngineeringManagement}, profile: advising.Profile{ProgrammeInterest: ptr("technology_management")}},
-		"em vs tm":       {labels: []advising.Label{advising.LabelTechnologyManagement, advising.LabelTechnologyManagement}, profile: advising.Profile{ProgrammeInterest: ptr("engineering_management")}},
-		"undecided em":   {labels: []advising.Label{advising.LabelEngineeringManagement, advising.LabelEngineeringManagement}, profile: advising.Profile{ProgrammeInterest: ptr("undecided")}},
-		"unassigned":     {alone: true},
+		"stalled":          {status: advising.StatusEvidenceCollection, since: ptr(t0.Add(-42 * day))},
+		"under review":     {status: advising.StatusUnderReview, since: ptr(t0.Add(-100 * day))},
+		"intake 2027-08":   {profile: advising.Profile{TargetIntake: ptr("2027-08")}},
+		"intake 2027-09":   {profile: advising.Profile{TargetIntake: ptr("2027-09")}},
+		"intake 2027-10":   {profile: advising.Profile{TargetIntake: ptr("2027-10")}},
+		"intake 2026-12":   {profile: advising.Profile{TargetIntake: ptr("2026-12")}},
+		"follow-up":        {follow: ptr(t0.Add(day))},
+		"closed follow":    {status: advising.StatusClosed, follow: ptr(t0.Add(-day))},
+		"two years":        {profile: advising.Profile{YearsExperience: ptr(2)}},
+		"three years":      {profile: advising.Profile{YearsExperience: ptr(3)}},
+		"one sample":       {labels: []advising.Label{advising.LabelTechnologyManagement, advising.LabelInsufficientEvidence}},
+		"tm":               {labels: []advising.Label{advising.LabelTechnologyManagement, advising.LabelTechnologyManagement}, profile: advising.Profile{ProgrammeInterest: ptr("technology_management")}},
+		"hybrid":           {labels: []advising.Label{advising.LabelTechnologyManagement, advising.LabelHybrid}},
+		"tm vs em":         {labels: []advising.Label{advising.LabelTechnologyManagement, advising.LabelEngineeringManagement, advising.LabelEngineeringManagement}, profile: advising.Profile{ProgrammeInterest: ptr("technology_management")}},
+		"em vs tm":         {labels: []advising.Label{advising.LabelTechnologyManagement, advising.LabelTechnologyManagement}, profile: advising.Profile{ProgrammeInterest: ptr("engineering_management")}},
+		"undecided em":     {labels: []advising.Label{advising.LabelEngineeringManagement, advising.LabelEngineeringManagement}, profile: advising.Profile{ProgrammeInterest: ptr("undecided")}},
+		"unassigned":       {alone: true},
+		"borderline":       {labels: []advising.Label{advising.LabelTechnologyManagement}, borderline: advising.LabelTechnologyManagement},
+		"overridden":       {labels: []advising.Label{advising.LabelTechnologyManagement}, borderline: advising.LabelHybrid, overridden: true},
+		"borderline alone": {borderline: advising.LabelEngineeringManagement, alone: true},
 	}
 	caseIDs := map[string]string{}
 	for name, f := range fixtures {
@@ -54,6 +61,10 @@ func TestFlagBoundaries(t *testing.T) {
 		caseIDs[name] = id
 		ts.profile(t, applicant.ID, f.profile)
 		ts.samples(t, applicant.ID, id, f.labels...)
+		var borderlineID string
+		if f.borderline != "" {
+			borderlineID = ts.borderlineSample(t, applicant.ID, id, f.borderline)
+		}
 		if f.alone {
 			continue
 		}
@@ -67,6 +78,10 @@ func TestFlagBoundaries(t *testing.T) {
 		if f.follow != nil {
 			ts.patchCase(t, advisor, id, `{"next_follow_up_at":"`+f.follow.Format(time.RFC3339Nano)+`"}`, http.StatusOK)
 		}
+		if f.overridden {
+			ts.mustDo(t, advisor, http.MethodPut, "/api/v1/work-samples/"+borderlineID+"/override",
+				`{"label":"engineering_management","reason":"Read it: the commissioning was theirs."}`, http.StatusOK, nil)
+		}
 	}
 
 	const (
@@ -79,6 +94,7 @@ func TestFlagBoundaries(t *testing.T) {
 		stalled  = advising.FlagStalledEvidenceCollection
 		overdue  = advising.FlagFollowUpOverdue
 		unasg    = advising.FlagUnassigned
+		review   = advising.FlagClassificationReview
 	)
 	tests := []struct {
 		at   time.Time
@@ -110,6 +126,9 @@ func TestFlagBoundaries(t *testing.T) {
 		{t0, "em vs tm", []advising.Flag{mismatch}},
 		{t0, "undecided em", nil},
 		{t0, "unassigned", []advising.Flag{ins, unasg}},
+		{t0, "borderline", []advising.Flag{review}},
+		{t0, "overridden", []advising.Flag{hyb}}, // TM + EM by override: the override settles the review
+		{t0, "borderline alone", []advising.Flag{ins, unasg, review}},
 	}
 	admin := ts.firstAdmin(t)
 	checked := map[time.Time]bool{}

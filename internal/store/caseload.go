@@ -158,6 +158,8 @@ func flagPredicate(f advising.Flag, fc advising.FlagClock) (string, []any) {
 		return `(c.next_follow_up_at < ? AND c.status <> ?)`, []any{fc.Now.UTC(), string(advising.StatusClosed)}
 	case advising.FlagUnassigned:
 		return `c.advisor_id IS NULL`, nil
+	case advising.FlagClassificationReview:
+		return `c.ws_review > 0`, nil
 	}
 	return `1 = 0`, nil
 }

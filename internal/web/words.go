@@ -23,6 +23,7 @@ var flagNames = map[advising.Flag]string{
 	advising.FlagStalledEvidenceCollection:  "Stalled",
 	advising.FlagFollowUpOverdue:            "Follow-up overdue",
 	advising.FlagUnassigned:                 "Unassigned",
+	advising.FlagClassificationReview:       "Label needs a reading",
 }
 
 // flagSentences explain each flag the way the office's guidance puts it.
@@ -36,6 +37,7 @@ var flagSentences = map[advising.Flag]string{
 	advising.FlagStalledEvidenceCollection:  "Still collecting evidence after six weeks.",
 	advising.FlagFollowUpOverdue:            "The follow-up date has passed.",
 	advising.FlagUnassigned:                 "No advisor is assigned yet.",
+	advising.FlagClassificationReview:       "Another label was close for a work sample; read it and confirm or override the label.",
 }
 
 var labelWords = map[advising.Label]string{
