@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -78,7 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "seed":
 		return a.seed(ctx)
 	case "reclassify":
-		return a.reclassify(ctx, stdout)
+		return a.reclassify(ctx, args[1:], stdout)
 	}
 	return a.serve(ctx)
 }
@@ -176,13 +177,24 @@ func devSecret(dir string) ([]byte, error) {
 }
 
 // reclassify re-runs the current classifier over every stored work sample,
-// as POST /api/v1/admin/reclassify does, and prints the result as JSON.
-func (a *app) reclassify(ctx context.Context, stdout io.Writer) error {
-	r, err := a.cw.Reclassify(ctx, advising.Actor{}) // the system itself, not a person
+// as POST /api/v1/admin/reclassify does, and prints the same JSON object.
+// With -dry-run it only reports what would change.
+func (a *app) reclassify(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("reclassify", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // the error returned says what was wrong
+	dryRun := fs.Bool("dry-run", false, "report what would change without writing")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("reclassify: %w (usage: advising reclassify [-dry-run])", err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("reclassify: unexpected argument %q (usage: advising reclassify [-dry-run])", fs.Arg(0))
+	}
+	r, err := a.cw.Reclassify(ctx, advising.Actor{}, *dryRun) // the system itself, not a person
 	if err != nil {
 		return err
 	}
-	out, _ := json.Marshal(map[string]any{"classifier_version": r.ClassifierVersion, "samples": r.Samples, "changed": r.Changed})
+	out, _ := json.Marshal(map[string]any{"classifier_version": r.ClassifierVersion, "samples": r.Samples,
+		"changed": r.Changed, "changes": r.Changes, "sample_ids": r.SampleIDs})
 	_, err = fmt.Fprintln(stdout, string(out))
 	return err
 }

@@ -14,6 +14,8 @@ import (
 	"advising/internal/advising"
 	"advising/internal/auth"
 	"advising/internal/casework"
+	"advising/internal/classify"
+	"advising/internal/store"
 	"advising/internal/store/storetest"
 	"advising/seeds"
 )
@@ -148,23 +150,81 @@ func TestLoadDemoOffice(t *testing.T) {
 	}
 }
 
-// TestReclassifyCommand: `advising reclassify` prints its summary as JSON.
+// TestReclassifyCommand: `advising reclassify -dry-run` reports, per
+// "old→new" label, what the current classifier would change without writing;
+// `advising reclassify` applies it; both print the API's JSON object.
 func TestReclassifyCommand(t *testing.T) {
 	t.Parallel()
-	env := map[string]string{"ADVISING_DATABASE_URL": "file:" + filepath.Join(t.TempDir(), "advising.db"), "ADVISING_LOG_LEVEL": "error"}
+	path := filepath.Join(t.TempDir(), "advising.db")
+	env := map[string]string{"ADVISING_DATABASE_URL": "file:" + path, "ADVISING_LOG_LEVEL": "error"}
+	type summary struct {
+		ClassifierVersion *string        `json:"classifier_version"`
+		Samples           *int           `json:"samples"`
+		Changed           *int           `json:"changed"`
+		Changes           map[string]int `json:"changes"`
+		SampleIDs         []string       `json:"sample_ids"`
+	}
+	reclassify := func(args ...string) summary {
+		t.Helper()
+		var out bytes.Buffer
+		if err := run(context.Background(), append([]string{"reclassify"}, args...), func(k string) string { return env[k] }, &out); err != nil {
+			t.Fatalf("run reclassify %v: %v", args, err)
+		}
+		var got summary
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+		if err := json.Unmarshal([]byte(lines[len(lines)-1]), &got); err != nil || got.ClassifierVersion == nil ||
+			got.Samples == nil || got.Changed == nil || got.Changes == nil || got.SampleIDs == nil {
+			t.Fatalf("run reclassify %v printed %q; want the summary object", args, out.String())
+		}
+		return got
+	}
+	if got := reclassify("-dry-run"); *got.Samples != 0 || *got.Changed != 0 {
+		t.Errorf("reclassify -dry-run on an empty office = %+v; want 0 samples", got)
+	}
+
+	// One sample an older classifier labelled differently.
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatalf("store.Open: %v", err)
+	}
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	u, err := st.CreateUser(ctx, advising.User{Email: "old@example.org", FullName: "Old Sample", Role: advising.RoleApplicant,
+		PasswordHash: "x", CreatedAt: now, UpdatedAt: now})
+	if err != nil {
+		t.Fatalf("CreateUser: %v", err)
+	}
+	caseID, err := st.OpenCase(ctx, u.ID, now)
+	if err != nil {
+		t.Fatalf("OpenCase: %v", err)
+	}
+	const title, text = "Day off", "I went to the seaside."
+	current := classify.Classify(title, text)
+	old := advising.LabelHybrid
+	if advising.Label(current.Label) == old {
+		old = advising.LabelTechnologyManagement
+	}
+	w, err := st.InsertWorkSampleFixture(ctx, advising.WorkSample{ApplicantID: u.ID, CaseID: caseID, Title: title, Description: text,
+		Classification: advising.Classification{Label: old, DeliverableType: "other", Rationale: "old", Version: "0.0.1"}}, now)
+	if err != nil {
+		t.Fatalf("InsertWorkSampleFixture: %v", err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	change := string(old) + "→" + string(current.Label)
+	for _, args := range [][]string{{"-dry-run"}, {"-dry-run"}, nil} { // a dry run twice: it wrote nothing
+		got := reclassify(args...)
+		if *got.Samples != 1 || *got.Changed != 1 || got.Changes[change] != 1 || len(got.SampleIDs) != 1 || got.SampleIDs[0] != w.ID {
+			t.Errorf("reclassify %v = %+v; want 1 sample, 1 changed %s: [%s]", args, got, change, w.ID)
+		}
+	}
+	if got := reclassify("-dry-run"); *got.Changed != 0 || len(got.Changes) != 0 {
+		t.Errorf("reclassify -dry-run after reclassify = %+v; want nothing left to change", got)
+	}
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"reclassify"}, func(k string) string { return env[k] }, &out); err != nil {
-		t.Fatalf("run reclassify: %v", err)
-	}
-	var got struct {
-		ClassifierVersion *string `json:"classifier_version"`
-		Samples           *int    `json:"samples"`
-		Changed           *int    `json:"changed"`
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &got); err != nil || got.ClassifierVersion == nil ||
-		got.Samples == nil || *got.Samples != 0 || got.Changed == nil {
-		t.Errorf("run reclassify printed %q; want a summary with 0 samples", out.String())
+	if err := run(context.Background(), []string{"reclassify", "-dry"}, func(k string) string { return env[k] }, &out); err == nil {
+		t.Errorf("run reclassify -dry = nil; want an error naming the unknown flag")
 	}
 }
 

@@ -313,6 +313,7 @@ func TestOpenAPIContract(t *testing.T) {
 	// Recommendation, then the admin's and the ending operations.
 	c.json(advisor, http.MethodPut, cs+"/recommendation", `{"pathway":"hybrid_syllabus_review","rationale":"Evidence on both sides."}`, http.StatusOK)
 	c.json(admin, http.MethodGet, "/api/v1/audit?case_id="+ac.ID+"&limit=20", "", http.StatusOK)
+	c.json(admin, http.MethodPost, "/api/v1/admin/reclassify?dry_run=true", "", http.StatusOK)
 	c.json(admin, http.MethodPost, "/api/v1/admin/reclassify", "", http.StatusOK)
 	c.json(advisor, http.MethodDelete, "/api/v1/notes/"+private.ID, "", http.StatusNoContent)
 	c.json(applicant, http.MethodDelete, "/api/v1/work-samples/"+tm.ID, "", http.StatusNoContent)

@@ -186,6 +186,10 @@ func TestEvidenceAccess(t *testing.T) {
 			[]row{{owner, 403}, {other, 403}, {advisor, 204}, {stranger, 404}, {admin, 204}, {anon, 401}}},
 		{http.MethodPost, "/api/v1/admin/reclassify", "",
 			[]row{{owner, 403}, {advisor, 403}, {admin, 200}, {anon, 401}}},
+		{http.MethodPost, "/api/v1/admin/reclassify?dry_run=true", "",
+			[]row{{owner, 403}, {advisor, 403}, {admin, 200}, {anon, 401}}},
+		{http.MethodPost, "/api/v1/admin/reclassify?dry_run=yes", "",
+			[]row{{owner, 403}, {advisor, 403}, {admin, 422}, {anon, 401}}},
 	}
 	for _, ep := range endpoints {
 		for _, r := range ep.rows {

@@ -162,6 +162,18 @@ func queryLimit(c echo.Context) (int, error) {
 	return n, nil
 }
 
+// queryBool reads an optional true/false query parameter; absent is false,
+// anything but "true" or "false" is a validation error naming it.
+func queryBool(c echo.Context, name string) (bool, error) {
+	switch c.QueryParam(name) {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	}
+	return false, advising.Invalid(advising.FieldError{Field: name, Message: "must be true or false"})
+}
+
 // handleUserList serves GET /api/v1/users for admin.
 func handleUserList(cw *casework.Service) echo.HandlerFunc {
 	return func(c echo.Context) error {

@@ -192,20 +192,28 @@ func handleOverrideRemove(cw *casework.Service) echo.HandlerFunc {
 }
 
 type reclassifyResponse struct {
-	ClassifierVersion string `json:"classifier_version"`
-	Samples           int    `json:"samples"`
-	Changed           int    `json:"changed"`
+	ClassifierVersion string         `json:"classifier_version"`
+	Samples           int            `json:"samples"`
+	Changed           int            `json:"changed"`
+	Changes           map[string]int `json:"changes"`
+	SampleIDs         []string       `json:"sample_ids"`
 }
 
 // handleReclassify serves POST /api/v1/admin/reclassify for admin: the
-// current classifier runs again over every work sample. It takes no body.
+// current classifier runs again over every work sample; with
+// ?dry_run=true it only reports what would change. It takes no body.
 func handleReclassify(cw *casework.Service) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		r, err := cw.Reclassify(c.Request().Context(), actorFrom(c))
+		dryRun, err := queryBool(c, "dry_run")
 		if err != nil {
 			return err
 		}
-		return c.JSON(http.StatusOK, reclassifyResponse{ClassifierVersion: r.ClassifierVersion, Samples: r.Samples, Changed: r.Changed})
+		r, err := cw.Reclassify(c.Request().Context(), actorFrom(c), dryRun)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, reclassifyResponse{ClassifierVersion: r.ClassifierVersion, Samples: r.Samples,
+			Changed: r.Changed, Changes: r.Changes, SampleIDs: r.SampleIDs})
 	}
 }
 

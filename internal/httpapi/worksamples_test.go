@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"reflect"
 	"slices"
@@ -343,8 +344,19 @@ func count(ev advising.Evidence, l classify.Label) int {
 	return ev.InsufficientEvidence
 }
 
-// TestReclassify: the admin re-runs the classifier; stale labels are
-// corrected and counted, overrides stay, and one audit event is written.
+// reclassifyBody is the answer of POST /api/v1/admin/reclassify.
+type reclassifyBody struct {
+	ClassifierVersion string         `json:"classifier_version"`
+	Samples           int            `json:"samples"`
+	Changed           int            `json:"changed"`
+	Changes           map[string]int `json:"changes"`
+	SampleIDs         []string       `json:"sample_ids"`
+}
+
+// TestReclassify: the admin first sees what the current classifier would
+// change (a dry run writes nothing), then re-runs it; stale labels are
+// corrected and counted, overrides stay, and the changed sample and each
+// run are audited.
 func TestReclassify(t *testing.T) {
 	t.Parallel()
 	f := newEvidenceFixture(t)
@@ -367,17 +379,31 @@ func TestReclassify(t *testing.T) {
 	if err := ts.st.RefreshEvidence(ctx, f.caseID, ts.clock.Now()); err != nil {
 		t.Fatalf("RefreshEvidence: %v", err)
 	}
+	wantChanges := map[string]int{string(stale.Label) + "→" + a.Classification.Label: 1}
+	evBefore, versionBefore := ts.evidence(t, f.caseID)
+	auditBefore := len(ts.auditActions(t, f.caseID))
 
-	var got struct {
-		ClassifierVersion string `json:"classifier_version"`
-		Samples           int    `json:"samples"`
-		Changed           int    `json:"changed"`
-	}
-	ts.mustDo(t, f.admin, http.MethodPost, "/api/v1/admin/reclassify", "", http.StatusOK, &got)
-	if got.ClassifierVersion != classify.Version || got.Samples != 2 || got.Changed != 1 {
-		t.Errorf("POST reclassify = %+v; want version %s, 2 samples, 1 changed", got, classify.Version)
+	var got reclassifyBody
+	ts.mustDo(t, f.admin, http.MethodPost, "/api/v1/admin/reclassify?dry_run=true", "", http.StatusOK, &got)
+	if got.ClassifierVersion != classify.Version || got.Samples != 2 || got.Changed != 1 ||
+		!maps.Equal(got.Changes, wantChanges) || !slices.Equal(got.SampleIDs, []string{a.ID}) {
+		t.Errorf("POST reclassify?dry_run=true = %+v; want version %s, 2 samples, 1 changed %v: [%s]", got, classify.Version, wantChanges, a.ID)
 	}
 	var wa, wb workSampleBody
+	ts.mustDo(t, f.owner, http.MethodGet, "/api/v1/work-samples/"+a.ID, "", http.StatusOK, &wa)
+	ev, version := ts.evidence(t, f.caseID)
+	if advising.Label(wa.Classification.Label) != stale.Label || ev != evBefore || version != versionBefore ||
+		len(ts.auditActions(t, f.caseID)) != auditBefore {
+		t.Errorf("after a dry run: sample a %s, evidence %+v v%d, %d audit events; want %s, %+v v%d, %d: nothing written",
+			wa.Classification.Label, ev, version, len(ts.auditActions(t, f.caseID)), stale.Label, evBefore, versionBefore, auditBefore)
+	}
+
+	got = reclassifyBody{}
+	ts.mustDo(t, f.admin, http.MethodPost, "/api/v1/admin/reclassify", "", http.StatusOK, &got)
+	if got.ClassifierVersion != classify.Version || got.Samples != 2 || got.Changed != 1 ||
+		!maps.Equal(got.Changes, wantChanges) || !slices.Equal(got.SampleIDs, []string{a.ID}) {
+		t.Errorf("POST reclassify = %+v; want version %s, 2 samples, 1 changed %v: [%s]", got, classify.Version, wantChanges, a.ID)
+	}
 	ts.mustDo(t, f.owner, http.MethodGet, "/api/v1/work-samples/"+a.ID, "", http.StatusOK, &wa)
 	ts.mustDo(t, f.owner, http.MethodGet, "/api/v1/work-samples/"+b.ID, "", http.StatusOK, &wb)
 	if !reflect.DeepEqual(wa.Classification, a.Classification) {
@@ -386,13 +412,17 @@ func TestReclassify(t *testing.T) {
 	if wb.Override == nil || wb.EffectiveLabel != "hybrid" {
 		t.Errorf("sample b after reclassify: override %v, effective %q; want the hybrid override kept", wb.Override, wb.EffectiveLabel)
 	}
-	ev, _ := ts.evidence(t, f.caseID)
+	ev, _ = ts.evidence(t, f.caseID)
 	if count(ev, classify.Label(a.Classification.Label)) < 1 || ev.Hybrid < 1 || ev.WorkSamples != 2 {
 		t.Errorf("evidence after reclassify = %+v", ev)
 	}
+	if got := ts.auditActions(t, f.caseID)[auditBefore:]; !slices.Equal(got, []string{"work_sample.reclassified"}) {
+		t.Errorf("case audit after reclassify = %v; want the one changed sample's work_sample.reclassified", got)
+	}
+	got = reclassifyBody{} // decoding into a used map would merge
 	ts.mustDo(t, f.admin, http.MethodPost, "/api/v1/admin/reclassify", "", http.StatusOK, &got)
-	if got.Changed != 0 || got.Samples != 2 {
-		t.Errorf("second POST reclassify = %+v; want 2 samples, 0 changed", got)
+	if got.Changed != 0 || got.Samples != 2 || len(got.Changes) != 0 || got.SampleIDs == nil || len(got.SampleIDs) != 0 {
+		t.Errorf("second POST reclassify = %+v; want 2 samples, 0 changed, {} and []", got)
 	}
 	evs, err := ts.st.ListAudit(ctx, store.AuditFilter{ActorID: f.admin.ID, Limit: 100})
 	if err != nil {
@@ -405,6 +435,54 @@ func TestReclassify(t *testing.T) {
 		}
 	}
 	if runs != 2 {
-		t.Errorf("audit events for two reclassify runs: %d; want 2", runs)
+		t.Errorf("audit events for two reclassify runs (and a dry run): %d; want 2", runs)
+	}
+}
+
+// TestReclassifyPages: a run walks every page of a large office, in both
+// modes, and reports changed samples in ID order.
+func TestReclassifyPages(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	admin := ts.firstAdmin(t)
+	ctx := context.Background()
+	current := classify.Classify(tmTitle, tmText)
+	stale := advising.LabelInsufficientEvidence
+	if advising.Label(current.Label) == stale {
+		stale = advising.LabelHybrid
+	}
+	const total = 450 // more than two pages of 200
+	var wantIDs []string
+	for _, caseID := range ts.bulkCases(t, total/advising.MaxWorkSamples+1, "") {
+		ca, err := ts.st.CaseAccessByID(ctx, caseID)
+		if err != nil {
+			t.Fatalf("CaseAccessByID: %v", err)
+		}
+		for range advising.MaxWorkSamples {
+			if len(wantIDs) == total {
+				break
+			}
+			w, err := ts.st.InsertWorkSampleFixture(ctx, advising.WorkSample{ApplicantID: ca.ApplicantID, CaseID: caseID,
+				Title: tmTitle, Description: tmText, Classification: advising.Classification{Label: stale,
+					DeliverableType: "other", Rationale: "old", Version: "0.0.1"}}, ts.clock.Now())
+			if err != nil {
+				t.Fatalf("InsertWorkSampleFixture: %v", err)
+			}
+			wantIDs = append(wantIDs, w.ID)
+		}
+	}
+	want := map[string]int{string(stale) + "→" + string(current.Label): total}
+	for _, path := range []string{"/api/v1/admin/reclassify?dry_run=true", "/api/v1/admin/reclassify"} {
+		var got reclassifyBody
+		ts.mustDo(t, admin, http.MethodPost, path, "", http.StatusOK, &got)
+		if got.Samples != total || got.Changed != total || !maps.Equal(got.Changes, want) || !slices.Equal(got.SampleIDs, wantIDs) {
+			t.Errorf("POST %s = %d samples, %d changed, %v, %d ids; want %d, %d, %v and every id in order",
+				path, got.Samples, got.Changed, got.Changes, len(got.SampleIDs), total, total, want)
+		}
+	}
+	var got reclassifyBody
+	ts.mustDo(t, admin, http.MethodPost, "/api/v1/admin/reclassify?dry_run=true", "", http.StatusOK, &got)
+	if got.Samples != total || got.Changed != 0 {
+		t.Errorf("dry run after the real run = %d samples, %d changed; want %d, 0", got.Samples, got.Changed, total)
 	}
 }
