@@ -174,11 +174,9 @@ type NewWorkSample struct {
 // submits) takes it from here, borderline marker included.
 func classification(title, description string) advising.Classification {
 	r := classify.Classify(title, description)
-	// TODO(#8): Borderline: r.Borderline, once classify.Result carries the
-	// learned model's marker; until then no sample is borderline.
 	return advising.Classification{Label: advising.Label(r.Label), DeliverableType: string(r.DeliverableType),
 		TechnologyManagement: nonNil(r.Indicators.TechnologyManagement), EngineeringManagement: nonNil(r.Indicators.EngineeringManagement),
-		Rationale: r.Rationale, Version: r.Version}
+		Rationale: r.Rationale, Version: r.Version, Borderline: r.Borderline}
 }
 
 func nonNil(s []string) []string {
