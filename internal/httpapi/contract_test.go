@@ -313,6 +313,10 @@ func TestOpenAPIContract(t *testing.T) {
 	// Recommendation, then the admin's and the ending operations.
 	c.json(advisor, http.MethodPut, cs+"/recommendation", `{"pathway":"hybrid_syllabus_review","rationale":"Evidence on both sides."}`, http.StatusOK)
 	c.json(admin, http.MethodGet, "/api/v1/audit?case_id="+ac.ID+"&limit=20", "", http.StatusOK)
+	c.json(admin, http.MethodGet, "/api/v1/insights/classification", "", http.StatusOK)
+	c.json(advisor, http.MethodGet, "/api/v1/insights/classification?since=2026-01-01T00:00:00Z", "", http.StatusOK)
+	c.json(admin, http.MethodGet, "/api/v1/insights/overrides", "", http.StatusOK)
+	c.json(advisor, http.MethodGet, "/api/v1/insights/overrides", "", http.StatusForbidden)
 	c.json(admin, http.MethodPost, "/api/v1/admin/reclassify?dry_run=true", "", http.StatusOK)
 	c.json(admin, http.MethodPost, "/api/v1/admin/reclassify", "", http.StatusOK)
 	c.json(advisor, http.MethodDelete, "/api/v1/notes/"+private.ID, "", http.StatusNoContent)

@@ -75,5 +75,9 @@ func routes(e *echo.Echo, d Deps) {
 	v1.GET("/applicants/:applicantID/case", handleApplicantCase(cw), anyRole...)
 	v1.GET("/dashboard", handleDashboard(cw), office...)
 	v1.GET("/audit", handleAuditList(cw), adminOnly...)
+
+	// What the classifier's users teach it.
+	v1.GET("/insights/classification", handleClassificationInsights(cw), office...)
+	v1.GET("/insights/overrides", handleOverridesExport(cw, d.Log), adminOnly...)
 	_ = applicant
 }

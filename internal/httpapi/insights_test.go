@@ -1,0 +1,262 @@
+package httpapi_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"advising/internal/advising"
+)
+
+type agreementBody struct {
+	Samples    int `json:"samples"`
+	Overridden int `json:"overridden"`
+}
+
+type insightsBody struct {
+	Samples             int `json:"samples"`
+	Overridden          int `json:"overridden"`
+	ByClassifierVersion []struct {
+		Version    string `json:"version"`
+		Samples    int    `json:"samples"`
+		Overridden int    `json:"overridden"`
+	} `json:"by_classifier_version"`
+	ByLabel map[string]struct {
+		Samples      int            `json:"samples"`
+		Overridden   int            `json:"overridden"`
+		OverriddenTo map[string]int `json:"overridden_to"`
+	} `json:"by_label"`
+	ByAdvisor *[]struct {
+		ID        string `json:"id"`
+		FullName  string `json:"full_name"`
+		Overrides int    `json:"overrides"`
+	} `json:"by_advisor"`
+	Borderline agreementBody `json:"borderline"`
+}
+
+// fixtureSample stores a classified sample made by classifier version and
+// returns its ID.
+func (ts *testServer) fixtureSample(t testing.TB, applicantID, caseID, version string, l advising.Label, borderline bool) string {
+	t.Helper()
+	w, err := ts.st.InsertWorkSampleFixture(context.Background(), advising.WorkSample{ApplicantID: applicantID, CaseID: caseID,
+		Title: "Sample by " + version, Description: "Text for " + string(l) + ".",
+		Classification: advising.Classification{Label: l, DeliverableType: "other", Rationale: "fixture", Version: version, Borderline: borderline}},
+		ts.clock.Now().UTC().Truncate(time.Microsecond))
+	if err != nil {
+		t.Fatalf("InsertWorkSampleFixture: %v", err)
+	}
+	return w.ID
+}
+
+// override sets an override through the API.
+func (ts *testServer) override(t testing.TB, u testUser, sampleID string, l advising.Label, reason string) {
+	t.Helper()
+	ts.mustDo(t, u, http.MethodPut, "/api/v1/work-samples/"+sampleID+"/override",
+		fmt.Sprintf(`{"label":%q,"reason":%q}`, l, reason), http.StatusOK, nil)
+}
+
+// The classification insights count, for the whole office (admin) or one
+// caseload (advisor), how often each automatic label, classifier version
+// and borderline sample was overridden, into what, and by whom; since=
+// keeps only samples added from then on.
+func TestClassificationInsights(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	admin := ts.firstAdmin(t)
+	dana, marco := ts.staff(t, advising.RoleAdvisor), ts.staff(t, advising.RoleAdvisor)
+	const (
+		tm, em, hy, ins = advising.LabelTechnologyManagement, advising.LabelEngineeringManagement, advising.LabelHybrid, advising.LabelInsufficientEvidence
+	)
+	a1, c1 := ts.advisedCase(t, dana)
+	s1 := ts.fixtureSample(t, a1.ID, c1, "v1", tm, false)
+	ts.fixtureSample(t, a1.ID, c1, "v2", em, false)
+	s3 := ts.fixtureSample(t, a1.ID, c1, "v2", hy, true)
+	a2, c2 := ts.advisedCase(t, marco)
+	s4 := ts.fixtureSample(t, a2.ID, c2, "v1", tm, false)
+	ts.fixtureSample(t, a2.ID, c2, "v2", ins, true)
+	lone := ts.applicant(t)
+	ts.fixtureSample(t, lone.ID, ts.caseOf(t, lone.ID), "v2", tm, false)
+	ts.override(t, dana, s1, hy, "The roadmap also ran the test programme.")
+	ts.override(t, admin, s3, em, "Read it: the commissioning was theirs.")
+	ts.override(t, marco, s4, em, "Delivery, not adoption.")
+
+	var got insightsBody
+	ts.mustDo(t, admin, http.MethodGet, "/api/v1/insights/classification", "", http.StatusOK, &got)
+	if got.Samples != 6 || got.Overridden != 3 || got.Borderline != (agreementBody{2, 1}) {
+		t.Errorf("admin insights: %d samples, %d overridden, borderline %+v; want 6, 3, {2 1}", got.Samples, got.Overridden, got.Borderline)
+	}
+	versions := fmt.Sprint(got.ByClassifierVersion)
+	if want := "[{v1 2 2} {v2 4 1}]"; versions != want {
+		t.Errorf("admin insights by_classifier_version = %s; want %s", versions, want)
+	}
+	wantLabels := map[string]string{"technology_management": "3 2 map[engineering_management:1 hybrid:1]",
+		"engineering_management": "1 0 map[]", "hybrid": "1 1 map[engineering_management:1]", "insufficient_evidence": "1 0 map[]"}
+	for l, want := range wantLabels {
+		la, ok := got.ByLabel[l]
+		if g := fmt.Sprint(la.Samples, la.Overridden, la.OverriddenTo); !ok || g != want || la.OverriddenTo == nil {
+			t.Errorf("admin insights by_label[%s] = %s (present %v); want %s", l, g, ok, want)
+		}
+	}
+	if len(got.ByLabel) != 4 {
+		t.Errorf("admin insights by_label has %d labels; want all 4", len(got.ByLabel))
+	}
+	if got.ByAdvisor == nil {
+		t.Fatalf("admin insights have no by_advisor")
+	}
+	people := map[string]int{}
+	for _, p := range *got.ByAdvisor {
+		people[p.FullName] = p.Overrides
+	}
+	if want := map[string]int{dana.Name: 1, marco.Name: 1, "First Admin": 1}; !maps.Equal(people, want) {
+		t.Errorf("admin insights by_advisor = %v; want %v", people, want)
+	}
+
+	// An advisor sees their own caseload only, and nobody's override count.
+	raw := ts.do(t, dana, http.MethodGet, "/api/v1/insights/classification", "")
+	got = insightsBody{}
+	if err := json.Unmarshal(raw.Body.Bytes(), &got); raw.Code != http.StatusOK || err != nil {
+		t.Fatalf("GET insights as advisor = %d %s", raw.Code, raw.Body.String())
+	}
+	if got.Samples != 3 || got.Overridden != 2 || got.Borderline != (agreementBody{1, 1}) || strings.Contains(raw.Body.String(), "by_advisor") {
+		t.Errorf("advisor insights = %s; want 3 samples, 2 overridden, borderline {1 1}, no by_advisor", raw.Body.String())
+	}
+
+	// since: only samples added from then on.
+	ts.clock.Advance(time.Hour)
+	later := ts.clock.Now()
+	ts.fixtureSample(t, a1.ID, c1, "v3", em, true)
+	admin = ts.login(t, admin.Email, testPassword)
+	got = insightsBody{}
+	ts.mustDo(t, admin, http.MethodGet, "/api/v1/insights/classification?since="+later.Format(time.RFC3339), "", http.StatusOK, &got)
+	if got.Samples != 1 || got.Overridden != 0 || got.Borderline != (agreementBody{1, 0}) || fmt.Sprint(got.ByClassifierVersion) != "[{v3 1 0}]" ||
+		got.ByAdvisor == nil || len(*got.ByAdvisor) != 0 {
+		t.Errorf("admin insights since %s = %+v; want the one later sample and no overrides", later.Format(time.RFC3339), got)
+	}
+	for _, bad := range []string{"yesterday", "2026-11-22", "2026-11-22T09:00:00"} {
+		p := checkProblem(t, "GET insights?since="+bad, ts.do(t, admin, http.MethodGet, "/api/v1/insights/classification?since="+bad, ""), http.StatusUnprocessableEntity)
+		if len(p.Errors) != 1 || p.Errors[0].Field != "since" {
+			t.Errorf("GET insights?since=%s: errors %+v; want one about since", bad, p.Errors)
+		}
+	}
+}
+
+// exportLine is one line of the overrides export.
+type exportLine struct {
+	Title             string `json:"title"`
+	Description       string `json:"description"`
+	AutomaticLabel    string `json:"automatic_label"`
+	EffectiveLabel    string `json:"effective_label"`
+	Reason            string `json:"reason"`
+	ClassifierVersion string `json:"classifier_version"`
+}
+
+// readExport reads an overrides export, failing on any line that is not
+// exactly one export object.
+func readExport(t testing.TB, body string) []exportLine {
+	t.Helper()
+	out := []exportLine{}
+	sc := bufio.NewScanner(strings.NewReader(body))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		dec := json.NewDecoder(strings.NewReader(sc.Text()))
+		dec.DisallowUnknownFields()
+		var l exportLine
+		if err := dec.Decode(&l); err != nil || dec.More() {
+			t.Fatalf("export line %q is not one export object: %v", sc.Text(), err)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// The overrides export is labelled data: one JSON line per overridden
+// sample of the office, with its text, both labels, the reason and the
+// classifier version, read page by page however many there are.
+func TestOverridesExport(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	admin := ts.firstAdmin(t)
+	advisor := ts.staff(t, advising.RoleAdvisor)
+
+	rec := ts.do(t, admin, http.MethodGet, "/api/v1/insights/overrides", "")
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/x-ndjson" || rec.Body.Len() != 0 {
+		t.Errorf("GET overrides export of an office without overrides = %d %q %q; want 200, application/x-ndjson, empty",
+			rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+	}
+
+	applicant, caseID := ts.advisedCase(t, advisor)
+	id := ts.fixtureSample(t, applicant.ID, caseID, "v1", advising.LabelTechnologyManagement, true)
+	ts.fixtureSample(t, applicant.ID, caseID, "v1", advising.LabelHybrid, false) // not overridden: not exported
+	ts.override(t, advisor, id, advising.LabelEngineeringManagement, "Owned the \"design reviews\" <and> tests.")
+	rec = ts.do(t, admin, http.MethodGet, "/api/v1/insights/overrides", "")
+	lines := readExport(t, rec.Body.String())
+	want := exportLine{Title: "Sample by v1", Description: "Text for technology_management.", AutomaticLabel: "technology_management",
+		EffectiveLabel: "engineering_management", Reason: `Owned the "design reviews" <and> tests.`, ClassifierVersion: "v1"}
+	if rec.Code != http.StatusOK || len(lines) != 1 || lines[0] != want {
+		t.Errorf("GET overrides export = %d %v; want 200 and exactly %+v", rec.Code, lines, want)
+	}
+	if cd := rec.Header().Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") {
+		t.Errorf("GET overrides export: Content-Disposition %q; want an attachment", cd)
+	}
+
+	// More than one page of overridden samples.
+	ctx := context.Background()
+	for i := range 450 {
+		cases := ts.bulkCases(t, 1, "")
+		ca, err := ts.st.CaseAccessByID(ctx, cases[0])
+		if err != nil {
+			t.Fatalf("CaseAccessByID: %v", err)
+		}
+		_, err = ts.st.InsertWorkSampleFixture(ctx, advising.WorkSample{ApplicantID: ca.ApplicantID, CaseID: ca.ID,
+			Title: fmt.Sprintf("Bulk %03d", i), Description: "Bulk text.",
+			Classification: advising.Classification{Label: advising.LabelHybrid, DeliverableType: "other", Rationale: "r", Version: "v2"},
+			Override:       &advising.Override{Label: advising.LabelTechnologyManagement, Reason: "bulk", By: admin.ID, At: ts.clock.Now()}},
+			ts.clock.Now())
+		if err != nil {
+			t.Fatalf("InsertWorkSampleFixture: %v", err)
+		}
+	}
+	lines = readExport(t, ts.do(t, admin, http.MethodGet, "/api/v1/insights/overrides", "").Body.String())
+	titles := make([]string, 0, len(lines))
+	for _, l := range lines[1:] {
+		titles = append(titles, l.Title)
+	}
+	if len(lines) != 451 || lines[0] != want || !slices.IsSorted(titles) || titles[0] != "Bulk 000" || titles[449] != "Bulk 449" {
+		t.Errorf("GET overrides export of 451 overrides = %d lines; want 451 in id order", len(lines))
+	}
+}
+
+// Only admin exports the overrides; advisors read their own caseload's
+// insights; applicants neither.
+func TestInsightsRoles(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	admin := ts.firstAdmin(t)
+	advisor := ts.staff(t, advising.RoleAdvisor)
+	applicant := ts.applicant(t)
+	tests := []struct {
+		name string
+		as   testUser
+		path string
+		want int
+	}{
+		{"applicant insights", applicant, "/api/v1/insights/classification", http.StatusForbidden},
+		{"applicant export", applicant, "/api/v1/insights/overrides", http.StatusForbidden},
+		{"advisor export", advisor, "/api/v1/insights/overrides", http.StatusForbidden},
+		{"anonymous insights", testUser{}, "/api/v1/insights/classification", http.StatusUnauthorized},
+		{"anonymous export", testUser{}, "/api/v1/insights/overrides", http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		checkProblem(t, tt.name, ts.do(t, tt.as, http.MethodGet, tt.path, ""), tt.want)
+	}
+	for _, u := range []testUser{advisor, admin} {
+		ts.mustDo(t, u, http.MethodGet, "/api/v1/insights/classification", "", http.StatusOK, nil)
+	}
+}
