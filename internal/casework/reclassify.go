@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strconv"
 
 	"advising/internal/advising"
 	"advising/internal/classify"
@@ -114,7 +115,7 @@ func (s *Service) reclassifyStep(ctx context.Context, tx *store.Store, a advisin
 		if w.Override == nil {
 			cases[w.CaseID] = true
 		}
-		if err := audit(ctx, tx, a, now, "work_sample.reclassified", "work_sample", w.ID, w.CaseID); err != nil {
+		if err := audit(ctx, tx, a, now, "work_sample.reclassified", "work_sample", w.ID, w.CaseID, reclassifyChanges(w.Classification, c)...); err != nil {
 			return err
 		}
 	}
@@ -124,6 +125,21 @@ func (s *Service) reclassifyStep(ctx context.Context, tx *store.Store, a advisin
 		}
 	}
 	return nil
+}
+
+// reclassifyChanges are the audited fields of a new classification: the
+// automatic label and the borderline marker, where they changed.
+func reclassifyChanges(old, c advising.Classification) []advising.FieldChange {
+	var ch []advising.FieldChange
+	if c.Label != old.Label {
+		was := string(old.Label)
+		ch = append(ch, change("label", &was, string(c.Label)))
+	}
+	if c.Borderline != old.Borderline {
+		was := strconv.FormatBool(old.Borderline)
+		ch = append(ch, change("borderline", &was, strconv.FormatBool(c.Borderline)))
+	}
+	return ch
 }
 
 // count tallies one sample whose stored classification is w's and whose

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"advising/internal/advising"
+	"advising/internal/store"
 )
 
 // borderlineSample stores a work sample whose classification is borderline
@@ -109,5 +110,13 @@ func TestReclassifyUpdatesBorderline(t *testing.T) {
 	}
 	if ev, _ := ts.evidence(t, f.caseID); ev.AwaitingReview != 0 {
 		t.Errorf("after reclassify, the case counts %d samples awaiting review; want 0", ev.AwaitingReview)
+	}
+	evs, err := ts.st.ListAudit(context.Background(), store.AuditFilter{CaseID: f.caseID, Limit: 1})
+	if err != nil {
+		t.Fatalf("ListAudit: %v", err)
+	}
+	if e := evs[0]; e.Action != "work_sample.reclassified" || len(e.Changes) != 1 || e.Changes[0].Field != "borderline" ||
+		*e.Changes[0].Old != "true" || *e.Changes[0].New != "false" {
+		t.Errorf("newest case audit event = %+v; want work_sample.reclassified with borderline true → false", e)
 	}
 }

@@ -419,6 +419,14 @@ func TestReclassify(t *testing.T) {
 	if got := ts.auditActions(t, f.caseID)[auditBefore:]; !slices.Equal(got, []string{"work_sample.reclassified"}) {
 		t.Errorf("case audit after reclassify = %v; want the one changed sample's work_sample.reclassified", got)
 	}
+	caseEvents, err := ts.st.ListAudit(ctx, store.AuditFilter{CaseID: f.caseID, Limit: 1})
+	if err != nil {
+		t.Fatalf("ListAudit: %v", err)
+	}
+	if e := caseEvents[0]; e.EntityID != a.ID || len(e.Changes) != 1 || e.Changes[0].Field != "label" ||
+		*e.Changes[0].Old != string(stale.Label) || *e.Changes[0].New != a.Classification.Label {
+		t.Errorf("work_sample.reclassified event = %+v; want sample %s's label %s → %s", e, a.ID, stale.Label, a.Classification.Label)
+	}
 	got = reclassifyBody{} // decoding into a used map would merge
 	ts.mustDo(t, f.admin, http.MethodPost, "/api/v1/admin/reclassify", "", http.StatusOK, &got)
 	if got.Changed != 0 || got.Samples != 2 || len(got.Changes) != 0 || got.SampleIDs == nil || len(got.SampleIDs) != 0 {
