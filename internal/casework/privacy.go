@@ -127,6 +127,7 @@ type ExportClassification struct {
 	DeliverableType   string           `json:"deliverable_type"`
 	Indicators        ExportIndicators `json:"indicators"`
 	Rationale         string           `json:"rationale"`
+	Borderline        bool             `json:"borderline"`
 	ClassifierVersion string           `json:"classifier_version"`
 }
 
@@ -333,7 +334,7 @@ func exportWorkSample(w advising.WorkSample) ExportWorkSample {
 		Classification: ExportClassification{Label: string(c.Label), DeliverableType: c.DeliverableType,
 			Indicators: ExportIndicators{TechnologyManagement: nonNil(c.TechnologyManagement),
 				EngineeringManagement: nonNil(c.EngineeringManagement)},
-			Rationale: c.Rationale, ClassifierVersion: c.Version},
+			Rationale: c.Rationale, Borderline: c.Borderline, ClassifierVersion: c.Version},
 		EffectiveLabel: string(w.EffectiveLabel()), CreatedAt: w.CreatedAt.UTC(), UpdatedAt: w.UpdatedAt.UTC()}
 	if o := w.Override; o != nil {
 		out.Override = &ExportOverride{Label: string(o.Label), Reason: o.Reason, By: o.By, At: o.At.UTC()}

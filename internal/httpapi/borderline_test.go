@@ -71,6 +71,21 @@ func TestWorkSampleBorderline(t *testing.T) {
 		t.Errorf("GET /cases/%s: work_samples has no borderline sample %s", f.caseID, id)
 	}
 
+	// The applicant's data export carries the marker too.
+	var export struct {
+		WorkSamples []workSampleBody `json:"work_samples"`
+	}
+	ts.mustDo(t, f.owner, http.MethodGet, "/api/v1/applicants/"+f.owner.ID+"/export", "", http.StatusOK, &export)
+	marked := 0
+	for _, w := range export.WorkSamples {
+		if w.Classification.Borderline {
+			marked++
+		}
+	}
+	if len(export.WorkSamples) != 2 || marked != 1 {
+		t.Errorf("GET export: %d work samples, %d borderline; want 2, 1", len(export.WorkSamples), marked)
+	}
+
 	// The applicant rewrites the text; the classifier reads it again and
 	// its marker (today's classifier marks nothing) replaces the old one.
 	var revised workSampleBody
