@@ -13,8 +13,8 @@ import (
 
 // borderlineSample stores a work sample whose classification is borderline
 // (as the learned classifier marks a text close to another label) and
-// returns its ID. Until the classifier marks real texts, the store is the
-// only way to hold such a sample.
+// returns its ID, so store, flag and insight rules can be tested on any
+// label without depending on which texts the model finds close.
 func (ts *testServer) borderlineSample(t testing.TB, applicantID, caseID string, l advising.Label) string {
 	t.Helper()
 	w, err := ts.st.InsertWorkSampleFixture(context.Background(), advising.WorkSample{ApplicantID: applicantID, CaseID: caseID,
@@ -87,7 +87,7 @@ func TestWorkSampleBorderline(t *testing.T) {
 	}
 
 	// The applicant rewrites the text; the classifier reads it again and
-	// its marker (today's classifier marks nothing) replaces the old one.
+	// its marker (the plain TM text is not borderline) replaces the old one.
 	var revised workSampleBody
 	ts.mustDo(t, f.owner, http.MethodPut, "/api/v1/work-samples/"+id,
 		`{"title":"`+tmTitle+`","description":"`+tmText+`"}`, http.StatusOK, &revised)
@@ -134,4 +134,53 @@ func TestReclassifyUpdatesBorderline(t *testing.T) {
 		*e.Changes[0].Old != "true" || *e.Changes[0].New != "false" {
 		t.Errorf("newest case audit event = %+v; want work_sample.reclassified with borderline true → false", e)
 	}
+}
+
+// Texts the classifier reads as close to another label: one side owned, the
+// other only half (the supplier's tests were signed off by someone else).
+// If a new model version no longer marks them, this test says so.
+const (
+	borderlineTitle = "Clinic scheduling rollout"
+	borderlineText  = "I ran the adoption plan for a new clinic scheduling system across three sites and sat in on the supplier's acceptance testing, which the project engineer signed off."
+)
+
+// Through the real classifier: a text the model marks borderline puts its
+// case under classification_review (in the case, the flag filter, the
+// dashboard and the insights) until an advisor overrides the label; removing
+// the override or rewriting the text moves the flag with it.
+func TestBorderlineThroughTheClassifier(t *testing.T) {
+	t.Parallel()
+	f := newEvidenceFixture(t)
+	ts := f.ts
+	w := ts.submit(t, f.owner, f.owner.ID, borderlineTitle, borderlineText)
+	if !w.Classification.Borderline {
+		t.Fatalf("POST work sample %q = %+v; want the classifier to mark it borderline", borderlineTitle, w.Classification)
+	}
+	review := string(advising.FlagClassificationReview)
+	check := func(when string, want bool, wantInsights agreementBody) {
+		t.Helper()
+		var c caseBody
+		ts.mustDo(t, f.advisor, http.MethodGet, "/api/v1/cases/"+f.caseID, "", http.StatusOK, &c)
+		listed := ids(ts.listAll(t, f.advisor, "flag="+review, 100))
+		var d dashboardBody
+		ts.mustDo(t, f.advisor, http.MethodGet, "/api/v1/dashboard", "", http.StatusOK, &d)
+		var in insightsBody
+		ts.mustDo(t, f.admin, http.MethodGet, "/api/v1/insights/classification", "", http.StatusOK, &in)
+		n := 0
+		if want {
+			n = 1
+		}
+		if c.hasFlag(advising.FlagClassificationReview) != want || len(listed) != n || d.Flags[review] != n || in.Borderline != wantInsights {
+			t.Errorf("%s: case flags %v, ?flag=%s lists %v, dashboard counts %d, insights borderline %+v; want flagged %v and insights %+v",
+				when, c.Flags, review, listed, d.Flags[review], in.Borderline, want, wantInsights)
+		}
+	}
+	check("after the borderline submission", true, agreementBody{1, 0})
+	ts.override(t, f.advisor, w.ID, advising.LabelHybrid, "Read it: the acceptance testing was theirs too.")
+	check("after the advisor's override", false, agreementBody{1, 1})
+	ts.mustDo(t, f.advisor, http.MethodDelete, "/api/v1/work-samples/"+w.ID+"/override", "", http.StatusNoContent, nil)
+	check("after the override is removed", true, agreementBody{1, 0})
+	body, _ := json.Marshal(map[string]string{"title": tmTitle, "description": tmText})
+	ts.mustDo(t, f.owner, http.MethodPut, "/api/v1/work-samples/"+w.ID, string(body), http.StatusOK, nil)
+	check("after the text is rewritten", false, agreementBody{0, 0})
 }
