@@ -39,6 +39,9 @@ type Actor struct {
 	UserID   string
 	Role     Role
 	FullName string
+	// SessionID names the server-side session of the caller's token; empty
+	// for the system itself.
+	SessionID string
 }
 
 // IsAdmin reports whether the actor is an admin.
@@ -55,3 +58,8 @@ const (
 	MinPasswordLen = 10
 	MaxPasswordLen = 128
 )
+
+// MaxEmailLen is the longest email address accepted anywhere, in bytes
+// (RFC 5321's path limit less its angle brackets). Longer ones are refused
+// before any lookup or password work.
+const MaxEmailLen = 254

@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +34,16 @@ type Config struct {
 	LogFormat     string // json or text
 	// AuditRetention is how long audit events are kept; 0 keeps them for ever.
 	AuditRetention time.Duration
+	// TrustedProxies are the networks whose X-Forwarded-For and
+	// X-Forwarded-Proto headers are believed; empty believes nobody.
+	TrustedProxies []netip.Prefix
+	// AuthRate is how many register and how many login requests a client
+	// address may make a minute; 0 turns the limit off.
+	AuthRate int
 }
+
+// DefaultAuthRate is ADVISING_AUTH_RATE's default.
+const DefaultAuthRate = 30
 
 // Production reports whether the service runs in production.
 func (c Config) Production() bool { return c.Env == EnvProduction }
@@ -51,6 +61,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("log_format", c.LogFormat),
 		slog.String("audit_retention", c.AuditRetention.String()),
+		slog.Any("trusted_proxies", c.TrustedProxies),
+		slog.Int("auth_rate", c.AuthRate),
 	)
 }
 
@@ -108,6 +120,14 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		c.AuditRetention = d
 	}
+	if c.TrustedProxies, err = parseProxies(getenv("ADVISING_TRUSTED_PROXIES")); err != nil {
+		return Config{}, err
+	}
+	rate, err := strconv.Atoi(get("ADVISING_AUTH_RATE", strconv.Itoa(DefaultAuthRate)))
+	if err != nil || rate < 0 || rate > 1_000_000 {
+		return Config{}, fmt.Errorf("ADVISING_AUTH_RATE must be a whole number of requests a minute from 0 (no limit) to 1000000")
+	}
+	c.AuthRate = rate
 	if !strings.HasPrefix(c.DatabaseURL, "file:") {
 		return Config{}, fmt.Errorf("ADVISING_DATABASE_URL must be a file: URL (PostgreSQL support comes later)")
 	}
@@ -142,4 +162,26 @@ func ParseRetention(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("retention %q: want a positive duration", s)
 	}
 	return d, nil
+}
+
+// parseProxies reads ADVISING_TRUSTED_PROXIES: a comma list of CIDRs such
+// as 10.0.0.0/8 or fd00::/8; a bare address stands for itself alone.
+func parseProxies(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			a, aerr := netip.ParseAddr(item)
+			if aerr != nil {
+				return nil, fmt.Errorf("ADVISING_TRUSTED_PROXIES: %q is not a CIDR such as 10.0.0.0/8 or an IP address", item)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

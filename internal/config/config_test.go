@@ -19,6 +19,23 @@ func TestLoadDefaults(t *testing.T) {
 	}
 }
 
+func TestLoadAbuseLimits(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil || c.AuthRate != 30 || len(c.TrustedProxies) != 0 {
+		t.Errorf("Load(empty) = rate %d, proxies %v, %v; want 30 and none", c.AuthRate, c.TrustedProxies, err)
+	}
+	c, err = Load(env(map[string]string{"ADVISING_AUTH_RATE": "0", "ADVISING_TRUSTED_PROXIES": " 10.1.2.3/8 ,fd00::/8,192.0.2.7"}))
+	want := []string{"10.0.0.0/8", "fd00::/8", "192.0.2.7/32"}
+	if err != nil || c.AuthRate != 0 || len(c.TrustedProxies) != len(want) {
+		t.Fatalf("Load(rate 0, three proxies) = rate %d, proxies %v, %v; want 0 and %v", c.AuthRate, c.TrustedProxies, err, want)
+	}
+	for i, p := range c.TrustedProxies {
+		if p.String() != want[i] {
+			t.Errorf("TrustedProxies[%d] = %s; want %s", i, p, want[i])
+		}
+	}
+}
+
 func TestLoadErrorsNameTheVariable(t *testing.T) {
 	secret := strings.Repeat("s", 32)
 	tests := []struct {
@@ -40,6 +57,10 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"negative retention", map[string]string{"ADVISING_AUDIT_RETENTION": "-24h"}, "ADVISING_AUDIT_RETENTION"},
 		{"fractional days", map[string]string{"ADVISING_AUDIT_RETENTION": "1.5d"}, "ADVISING_AUDIT_RETENTION"},
 		{"days past a duration", map[string]string{"ADVISING_AUDIT_RETENTION": "200000d"}, "ADVISING_AUDIT_RETENTION"},
+		{"proxy not a CIDR", map[string]string{"ADVISING_TRUSTED_PROXIES": "10.0.0.0/8, proxy.internal"}, "ADVISING_TRUSTED_PROXIES"},
+		{"proxy prefix too long", map[string]string{"ADVISING_TRUSTED_PROXIES": "10.0.0.0/33"}, "ADVISING_TRUSTED_PROXIES"},
+		{"auth rate not a number", map[string]string{"ADVISING_AUTH_RATE": "thirty"}, "ADVISING_AUTH_RATE"},
+		{"auth rate negative", map[string]string{"ADVISING_AUTH_RATE": "-1"}, "ADVISING_AUTH_RATE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
