@@ -42,7 +42,8 @@ type Store struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	hot *hotStmts // prepared write statements, shared by every transaction
+	hot  *hotStmts // prepared write statements, shared by every transaction
+	auth *authStmt // the prepared session lookup (sessions.go)
 
 	path   string       // the database file
 	lock   *dbLock      // held shared while open (files.go)
@@ -139,7 +140,7 @@ func open(path string) (*Store, error) {
 	read.SetConnMaxLifetime(0)
 	return &Store{db: r, w: w, read: read, wr: wr,
 		writes: make(chan writeReq), quit: make(chan struct{}), stopped: make(chan struct{}),
-		hot:  &hotStmts{db: wr, stmts: map[string]*sql.Stmt{}},
+		hot: &hotStmts{db: wr, stmts: map[string]*sql.Stmt{}}, auth: &authStmt{},
 		path: path, health: &writeHealth{}}, nil
 }
 
@@ -163,7 +164,7 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.quit)
 		<-s.stopped
-		s.closeErr = errors.Join(s.hot.close(), s.read.Close(), s.wr.Close(), s.lock.release())
+		s.closeErr = errors.Join(s.hot.close(), s.auth.close(), s.read.Close(), s.wr.Close(), s.lock.release())
 	})
 	return s.closeErr
 }

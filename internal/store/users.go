@@ -94,7 +94,8 @@ type UserChanges struct {
 }
 
 // UpdateUser applies ch to the user with the given ID and returns the result.
-// Disabling a user also bumps their token version, so their tokens stop working.
+// Disabling a user also ends all their sessions, for good: re-enabling them
+// later does not bring the old tokens back.
 func (s *Store) UpdateUser(ctx context.Context, id string, ch UserChanges, now time.Time) (advising.User, error) {
 	set := map[string]any{"updated_at": now}
 	if ch.FullName != nil {
@@ -110,11 +111,16 @@ func (s *Store) UpdateUser(ctx context.Context, id string, ch UserChanges, now t
 	if res.RowsAffected == 0 {
 		return advising.User{}, advising.Errorf(advising.CodeNotFound, "user not found")
 	}
+	if ch.Disabled != nil && *ch.Disabled {
+		if err := s.EndSessions(ctx, id); err != nil {
+			return advising.User{}, err
+		}
+	}
 	return s.userByIDForWrite(ctx, id)
 }
 
-// SetPassword replaces a user's password hash and bumps their token version,
-// which revokes every token issued before.
+// SetPassword replaces a user's password hash, bumps their token version and
+// ends all their sessions, which revokes every token issued before.
 func (s *Store) SetPassword(ctx context.Context, id, hash string, now time.Time) error {
 	res := s.w.WithContext(ctx).Exec(
 		"UPDATE users SET password_hash = ?, token_version = token_version + 1, updated_at = ? WHERE id = ?", hash, now, id)
@@ -124,7 +130,7 @@ func (s *Store) SetPassword(ctx context.Context, id, hash string, now time.Time)
 	if res.RowsAffected == 0 {
 		return advising.Errorf(advising.CodeNotFound, "user not found")
 	}
-	return nil
+	return s.EndSessions(ctx, id)
 }
 
 // CountUsersByRole returns how many users have the given role.
@@ -134,27 +140,6 @@ func (s *Store) CountUsersByRole(ctx context.Context, role advising.Role) (int, 
 		return 0, mapErr(err, "count users")
 	}
 	return int(n), nil
-}
-
-// AuthUser is the part of a user checked on every authenticated request.
-type AuthUser struct {
-	Role         advising.Role
-	FullName     string
-	Disabled     bool
-	TokenVersion int
-}
-
-// AuthUserByID loads what authentication needs about a user, or not-found.
-func (s *Store) AuthUserByID(ctx context.Context, id string) (AuthUser, error) {
-	var a AuthUser
-	var role string
-	err := s.db.WithContext(ctx).Raw("SELECT role, full_name, disabled, token_version FROM users WHERE id = ?", id).
-		Row().Scan(&role, &a.FullName, &a.Disabled, &a.TokenVersion)
-	if err != nil {
-		return AuthUser{}, mapSQLErr(err, "user")
-	}
-	a.Role = advising.Role(role)
-	return a, nil
 }
 
 // userByIDForWrite reads through the write connection so a transaction sees

@@ -192,7 +192,7 @@ func (s *Store) txStore(g *gorm.DB) *Store {
 	// savepoints still go to the *sql.Tx itself.
 	d := g.Session(&gorm.Session{Context: ctx})
 	d.Statement.ConnPool = detachedPool{d.Statement.ConnPool}
-	return &Store{db: d, w: d, read: s.read, wr: s.wr, inTx: true, hot: s.hot, path: s.path, health: s.health}
+	return &Store{db: d, w: d, read: s.read, wr: s.wr, inTx: true, hot: s.hot, auth: s.auth, path: s.path, health: s.health}
 }
 
 // detachedPool runs a transaction's statements without their caller's
