@@ -102,17 +102,21 @@ type row struct {
 
 // benchRun holds the state of one benchmark.
 type benchRun struct {
-	opt     benchOptions
-	out     io.Writer
-	dir     string // scratch folder
-	exe     string // this binary, started as the server
-	dbPath  string
-	secret  string
-	office  benchOffice
-	product []endpoint
-	floors  string // built floors binary, or "" when skipped
-	floorDB string
-	rows    []*row
+	opt    benchOptions
+	out    io.Writer
+	dir    string // scratch folder
+	exe    string // this binary, started as the server
+	dbPath string
+	secret string
+	office benchOffice
+	// sessionID and sessionExpires are the focus advisor's session, seeded
+	// for the minted token.
+	sessionID      string
+	sessionExpires time.Time
+	product        []endpoint
+	floors         string // built floors binary, or "" when skipped
+	floorDB        string
+	rows           []*row
 }
 
 func (b *benchRun) row(server string, ep endpoint) *row {
@@ -236,6 +240,16 @@ func (b *benchRun) seed(ctx context.Context) error {
 	if err := st.InsertOffice(ctx, b.office.Office); err != nil {
 		return fmt.Errorf("bench: seed: %w", err)
 	}
+	// The minted token needs a session row, as a signed-in advisor's has.
+	b.sessionExpires = time.Now().Add(8 * time.Hour).Truncate(time.Second)
+	err = st.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		b.sessionID, err = tx.CreateSession(ctx, b.office.focus.ID, time.Now(), b.sessionExpires)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("bench: seed session: %w", err)
+	}
 	n, err := st.CountOffice(ctx)
 	if err != nil {
 		return err
@@ -335,7 +349,7 @@ func (b *benchRun) measureProduct(ctx context.Context) error {
 		return fmt.Errorf("bench: %w", err)
 	}
 	defer c.stop()
-	token, err := auth.NewTokens([]byte(b.secret), 8*time.Hour, time.Now).Issue(b.office.focus)
+	token, err := auth.NewTokens([]byte(b.secret), 8*time.Hour, time.Now).Issue(b.office.focus, b.sessionID, b.sessionExpires)
 	if err != nil {
 		return err
 	}

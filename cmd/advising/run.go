@@ -134,9 +134,10 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	}
 	log.Info("database ready", "migrations_applied", n)
 	cw := casework.New(casework.Options{
-		Store:  st,
-		Tokens: auth.NewTokens(secret, cfg.TokenTTL, time.Now),
-		Hasher: auth.Hasher{Cost: cfg.BcryptCost},
+		Store:    st,
+		Tokens:   auth.NewTokens(secret, cfg.TokenTTL, time.Now),
+		Hasher:   auth.Hasher{Cost: cfg.BcryptCost},
+		AuthRate: cfg.AuthRate,
 	})
 	a := &app{cfg: cfg, log: log, st: st, cw: cw}
 	if cfg.AdminEmail != "" {
@@ -215,7 +216,8 @@ func (a *app) serve(ctx context.Context) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	handler := httpapi.NewServer(httpapi.Deps{Casework: a.cw, Log: a.log, OpenAPI: docs.OpenAPI, Registry: reg})
+	handler := httpapi.NewServer(httpapi.Deps{Casework: a.cw, Log: a.log, OpenAPI: docs.OpenAPI, Registry: reg,
+		TrustedProxies: a.cfg.TrustedProxies})
 	web.Register(handler, a.cw, web.Options{Log: a.log})
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {

@@ -61,7 +61,7 @@ func loadOffice(ctx context.Context, cw *casework.Service, o seeds.Office) error
 	if _, err := cw.BootstrapAdmin(ctx, o.Admin.Email, o.Password, o.Admin.FullName); err != nil {
 		return fmt.Errorf("admin: %w", err)
 	}
-	s, err := cw.Login(ctx, o.Admin.Email, o.Password)
+	s, err := cw.Login(ctx, "", o.Admin.Email, o.Password)
 	if err != nil {
 		return fmt.Errorf("admin login: %w", err)
 	}
@@ -76,7 +76,7 @@ func loadOffice(ctx context.Context, cw *casework.Service, o seeds.Office) error
 		advisors[p.Email] = u
 	}
 	for _, p := range o.Applicants {
-		s, err := cw.Register(ctx, casework.NewAccount{Email: p.Email, Password: o.Password, FullName: p.FullName})
+		s, err := cw.Register(ctx, "", casework.NewAccount{Email: p.Email, Password: o.Password, FullName: p.FullName})
 		if err != nil {
 			return fmt.Errorf("applicant %s: %w", p.Email, err)
 		}

@@ -50,12 +50,12 @@ func TestLoadOfficeEvidence(t *testing.T) {
 	if err := loadOffice(ctx, cw, o); err != nil {
 		t.Fatalf("loadOffice: %v", err)
 	}
-	s, err := cw.Login(ctx, "admin@demo.example", o.Password)
+	s, err := cw.Login(ctx, "", "admin@demo.example", o.Password)
 	if err != nil {
 		t.Fatalf("admin login: %v", err)
 	}
 	admin := advising.Actor{UserID: s.User.ID, Role: advising.RoleAdmin}
-	ada, err := cw.Login(ctx, "ada@demo.example", o.Password)
+	ada, err := cw.Login(ctx, "", "ada@demo.example", o.Password)
 	if err != nil {
 		t.Fatalf("applicant login: %v", err)
 	}
@@ -118,7 +118,7 @@ func TestLoadDemoOffice(t *testing.T) {
 	}
 	// A newcomer's dashboard shows every flag and every status at least
 	// once; a classifier change that relabels the demo samples shows here.
-	s, err := cw.Login(ctx, o.Admin.Email, o.Password)
+	s, err := cw.Login(ctx, "", o.Admin.Email, o.Password)
 	if err != nil {
 		t.Fatalf("Login(demo admin): %v", err)
 	}
@@ -247,7 +247,7 @@ func TestLoadOfficeCasework(t *testing.T) {
 	if err := loadOffice(ctx, cw, o); err != nil {
 		t.Fatalf("loadOffice: %v", err)
 	}
-	s, err := cw.Login(ctx, "admin@demo.example", o.Password)
+	s, err := cw.Login(ctx, "", "admin@demo.example", o.Password)
 	if err != nil {
 		t.Fatal(err)
 	}

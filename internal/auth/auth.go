@@ -18,10 +18,12 @@ import (
 const Issuer = "advising"
 
 // Claims are the JWT claims: sub (user ID), role, tv (the user's token
-// version when the token was issued), iss, iat and exp.
+// version when the token was issued), sid (the server-side session the token
+// belongs to, so one token can be revoked alone), iss, iat and exp.
 type Claims struct {
 	Role         advising.Role `json:"role"`
 	TokenVersion int           `json:"tv"`
+	SessionID    string        `json:"sid"`
 	jwt.RegisteredClaims
 }
 
@@ -47,11 +49,14 @@ func NewTokens(secret []byte, ttl time.Duration, now func() time.Time) *Tokens {
 // TTL is the lifetime of issued tokens.
 func (t *Tokens) TTL() time.Duration { return t.ttl }
 
-// Issue signs a token for u.
-func (t *Tokens) Issue(u advising.User) (string, error) {
+// Expiry returns when a token issued now would expire.
+func (t *Tokens) Expiry() time.Time { return t.now().Add(t.ttl) }
+
+// Issue signs a token for u in the session sessionID, expiring at expires.
+func (t *Tokens) Issue(u advising.User, sessionID string, expires time.Time) (string, error) {
 	now := t.now()
-	c := Claims{Role: u.Role, TokenVersion: u.TokenVersion, RegisteredClaims: jwt.RegisteredClaims{
-		Issuer: Issuer, Subject: u.ID, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(t.ttl)),
+	c := Claims{Role: u.Role, TokenVersion: u.TokenVersion, SessionID: sessionID, RegisteredClaims: jwt.RegisteredClaims{
+		Issuer: Issuer, Subject: u.ID, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(expires),
 	}}
 	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.secret)
 	if err != nil {
@@ -61,11 +66,12 @@ func (t *Tokens) Issue(u advising.User) (string, error) {
 }
 
 // Verify checks a token's signature, algorithm, issuer and expiry and returns
-// its claims. Any failure is an unauthenticated error.
+// its claims. Any failure, and a token without a subject or session, is an
+// unauthenticated error.
 func (t *Tokens) Verify(token string) (Claims, error) {
 	var c Claims
 	_, err := t.parser.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.secret, nil })
-	if err != nil || c.Subject == "" {
+	if err != nil || c.Subject == "" || c.SessionID == "" {
 		return Claims{}, &advising.Error{Code: advising.CodeUnauthenticated, Detail: "the access token is invalid or expired", Err: err}
 	}
 	return c, nil

@@ -3,9 +3,11 @@ package casework
 import (
 	"context"
 	"math"
+	"net/netip"
 	"time"
 
 	"advising/internal/advising"
+	"advising/internal/auth"
 	"advising/internal/store"
 )
 
@@ -27,23 +29,38 @@ type NewAccount struct {
 // disabled account, so a login reveals nothing about who has an account.
 var errBadLogin = advising.Errorf(advising.CodeUnauthenticated, "the email or password is incorrect")
 
-// Register creates an applicant account and opens their case (status new, no
-// advisor) in one transaction. A taken email is CodeConflict.
-func (s *Service) Register(ctx context.Context, in NewAccount) (Session, error) {
-	hash, err := s.hasher.Hash(in.Password)
+// Register creates an applicant account, opens their case (status new, no
+// advisor) and starts their first session, in one transaction. from is the
+// client's address ("" for the system itself, which is not limited): past
+// the per-address limit the answer is CodeRateLimited. A taken email is
+// CodeConflict; an email longer than MaxEmailLen is CodeInvalid.
+func (s *Service) Register(ctx context.Context, from string, in NewAccount) (Session, error) {
+	if err := allow(s.registerRate, from, "too many accounts created from your address; try again later"); err != nil {
+		return Session{}, err
+	}
+	email := advising.NormalizeEmail(in.Email)
+	if len(email) > advising.MaxEmailLen {
+		return Session{}, advising.Invalid(advising.FieldError{Field: "email", Message: "must be a valid email address"})
+	}
+	hash, err := s.hash(ctx, in.Password)
 	if err != nil {
 		return Session{}, err
 	}
 	now := s.clock()
+	expires := s.expiry()
 	var u advising.User
+	var sid string
 	err = s.st.Tx(ctx, func(tx *store.Store) error {
-		u, err = tx.CreateUser(ctx, advising.User{Email: advising.NormalizeEmail(in.Email), FullName: in.FullName,
+		u, err = tx.CreateUser(ctx, advising.User{Email: email, FullName: in.FullName,
 			Role: advising.RoleApplicant, PasswordHash: hash, CreatedAt: now, UpdatedAt: now})
 		if err != nil {
 			return err
 		}
 		caseID, err := tx.OpenCase(ctx, u.ID, now)
 		if err != nil {
+			return err
+		}
+		if sid, err = tx.CreateSession(ctx, u.ID, now, expires); err != nil {
 			return err
 		}
 		self := advising.Actor{UserID: u.ID, Role: u.Role}
@@ -55,14 +72,23 @@ func (s *Service) Register(ctx context.Context, in NewAccount) (Session, error) 
 	if err != nil {
 		return Session{}, err
 	}
-	return s.session(u)
+	return s.token(u, sid, expires)
 }
 
-// Login checks an email and password. Failures are CodeUnauthenticated with
-// one message; the eleventh failure for an email within the window, and any
-// attempt after it, is CodeRateLimited.
-func (s *Service) Login(ctx context.Context, email, password string) (Session, error) {
+// Login checks an email and password and starts a session. from is the
+// client's address, as for Register. Failures are CodeUnauthenticated with
+// one message, an email longer than MaxEmailLen included (it is refused
+// before any lookup, password work or lockout bookkeeping); the eleventh
+// failure for an email within the window, and any attempt after it, is
+// CodeRateLimited, as is any attempt past the per-address limit.
+func (s *Service) Login(ctx context.Context, from, email, password string) (Session, error) {
+	if err := allow(s.loginRate, from, "too many sign-in attempts from your address; try again later"); err != nil {
+		return Session{}, err
+	}
 	key := advising.NormalizeEmail(email)
+	if len(key) > advising.MaxEmailLen {
+		return Session{}, errBadLogin
+	}
 	if err := s.lockedOut(key); err != nil {
 		return Session{}, err
 	}
@@ -76,18 +102,69 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 	if err != nil {
 		hash = s.dummyHash()
 	}
-	if !s.hasher.Matches(hash, password) || err != nil || u.Disabled {
+	ok, herr := s.matches(ctx, hash, password)
+	if herr != nil {
+		return Session{}, herr
+	}
+	if !ok || err != nil || u.Disabled {
 		s.throttle.Fail(key)
 		return Session{}, errBadLogin
 	}
-	return s.session(u)
+	return s.startSession(ctx, u)
+}
+
+// allow takes one request for the client address from from rl; an empty
+// from is the system itself and is never limited. An address that does not
+// parse shares one bucket with every other such address.
+func allow(rl *auth.RateLimit, from, detail string) error {
+	if from == "" {
+		return nil
+	}
+	addr, err := netip.ParseAddr(from)
+	if err != nil {
+		addr = netip.IPv6Unspecified()
+	}
+	if ok, wait := rl.Allow(addr); !ok {
+		return &advising.Error{Code: advising.CodeRateLimited, Detail: detail, RetryAfter: retryAfter(wait)}
+	}
+	return nil
+}
+
+// retryAfter is a wait in whole seconds, at least one.
+func retryAfter(d time.Duration) int { return max(1, int(math.Ceil(d.Seconds()))) }
+
+// hash hashes a password once a hashing slot is free.
+func (s *Service) hash(ctx context.Context, password string) (string, error) {
+	if err := s.acquireHashSlot(ctx); err != nil {
+		return "", err
+	}
+	defer func() { <-s.hashSlots }()
+	return s.hasher.Hash(password)
+}
+
+// matches compares a password with a stored hash once a hashing slot is free.
+func (s *Service) matches(ctx context.Context, hash, password string) (bool, error) {
+	if err := s.acquireHashSlot(ctx); err != nil {
+		return false, err
+	}
+	defer func() { <-s.hashSlots }()
+	return s.hasher.Matches(hash, password), nil
+}
+
+func (s *Service) acquireHashSlot(ctx context.Context) error {
+	select {
+	case s.hashSlots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // lockedOut is CodeRateLimited while email has used up its failed sign-ins.
 func (s *Service) lockedOut(email string) error {
 	if locked, wait := s.throttle.Locked(advising.NormalizeEmail(email)); locked {
 		return &advising.Error{Code: advising.CodeRateLimited,
-			Detail: "too many failed sign-in attempts for this email; try again later", RetryAfter: int(math.Ceil(wait.Seconds()))}
+			Detail: "too many failed sign-in attempts for this email; try again later", RetryAfter: retryAfter(wait)}
 	}
 	return nil
 }
@@ -97,33 +174,64 @@ func (s *Service) dummyHash() string {
 	return s.dummy
 }
 
-func (s *Service) session(u advising.User) (Session, error) {
-	tok, err := s.tokens.Issue(u)
+// expiry is when a session started now ends, in whole seconds as the
+// token's exp claim has it.
+func (s *Service) expiry() time.Time {
+	return s.tokens.Expiry().UTC().Truncate(time.Second)
+}
+
+// startSession records a new session for u and issues its token.
+func (s *Service) startSession(ctx context.Context, u advising.User) (Session, error) {
+	now, expires := s.clock(), s.expiry()
+	var sid string
+	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		sid, err = tx.CreateSession(ctx, u.ID, now, expires)
+		return err
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	return s.token(u, sid, expires)
+}
+
+func (s *Service) token(u advising.User, sid string, expires time.Time) (Session, error) {
+	tok, err := s.tokens.Issue(u, sid, expires)
 	if err != nil {
 		return Session{}, err
 	}
 	return Session{AccessToken: tok, ExpiresIn: int(s.tokens.TTL() / time.Second), User: u}, nil
 }
 
-// Authenticate turns a bearer token into the calling Actor. The user's role,
-// disabled flag and token version are read from the database on every call,
-// so disabling a user or changing a password revokes tokens at once.
+// Authenticate turns a bearer token into the calling Actor. The token's
+// session and its user's role, disabled flag and token version are read from
+// the database on every call, in one query, so signing out, disabling a user
+// or changing a password revokes tokens at once.
 func (s *Service) Authenticate(ctx context.Context, token string) (advising.Actor, error) {
 	c, err := s.tokens.Verify(token)
 	if err != nil {
 		return advising.Actor{}, err
 	}
-	u, err := s.st.AuthUserByID(ctx, c.Subject)
+	u, err := s.st.AuthSession(ctx, c.SessionID, c.Subject)
 	if err != nil {
 		if advising.ErrorCode(err) == advising.CodeNotFound {
-			return advising.Actor{}, advising.Errorf(advising.CodeUnauthenticated, "the access token is invalid or expired")
+			return advising.Actor{}, advising.Errorf(advising.CodeUnauthenticated, "the access token has been revoked or has expired")
 		}
 		return advising.Actor{}, err
 	}
 	if u.Disabled || u.TokenVersion != c.TokenVersion || u.Role != c.Role {
 		return advising.Actor{}, advising.Errorf(advising.CodeUnauthenticated, "the access token has been revoked")
 	}
-	return advising.Actor{UserID: c.Subject, Role: u.Role, FullName: u.FullName}, nil
+	return advising.Actor{UserID: c.Subject, Role: u.Role, FullName: u.FullName, SessionID: c.SessionID}, nil
+}
+
+// Logout ends the caller's session: their token stops working at once,
+// their other sessions go on.
+func (s *Service) Logout(ctx context.Context, a advising.Actor) error {
+	if a.UserID == "" || a.SessionID == "" {
+		return advising.Errorf(advising.CodeUnauthenticated, "a signed-in session is required")
+	}
+	return s.st.Tx(ctx, func(tx *store.Store) error { return tx.EndSession(ctx, a.UserID, a.SessionID) })
 }
 
 // Me returns the caller's own account.
@@ -132,16 +240,27 @@ func (s *Service) Me(ctx context.Context, a advising.Actor) (advising.User, erro
 }
 
 // ChangePassword replaces the caller's password after checking the current
-// one (CodeInvalid on mismatch); every earlier token stops working.
+// one (CodeInvalid on mismatch); every earlier session ends. A wrong current
+// password counts as a failed login for the account, so once its email is
+// locked the answer is CodeRateLimited, right password or not: the form
+// cannot be used to guess a password past the sign-in lockout.
 func (s *Service) ChangePassword(ctx context.Context, a advising.Actor, current, next string) error {
 	u, err := s.st.UserByID(ctx, a.UserID)
 	if err != nil {
 		return err
 	}
-	if !s.hasher.Matches(u.PasswordHash, current) {
+	if err := s.lockedOut(u.Email); err != nil {
+		return err
+	}
+	ok, err := s.matches(ctx, u.PasswordHash, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		s.throttle.Fail(advising.NormalizeEmail(u.Email))
 		return advising.Invalid(advising.FieldError{Field: "current_password", Message: "is not your current password"})
 	}
-	hash, err := s.hasher.Hash(next)
+	hash, err := s.hash(ctx, next)
 	if err != nil {
 		return err
 	}
@@ -169,7 +288,7 @@ func (s *Service) CreateUser(ctx context.Context, a advising.Actor, in NewStaff)
 	if in.Role != advising.RoleAdvisor && in.Role != advising.RoleAdmin {
 		return advising.User{}, advising.Invalid(advising.FieldError{Field: "role", Message: "must be one of: advisor, admin"})
 	}
-	hash, err := s.hasher.Hash(in.Password)
+	hash, err := s.hash(ctx, in.Password)
 	if err != nil {
 		return advising.User{}, err
 	}
@@ -245,7 +364,7 @@ func (s *Service) BootstrapAdmin(ctx context.Context, email, password, fullName 
 	if err != nil || n > 0 {
 		return false, err
 	}
-	hash, err := s.hasher.Hash(password)
+	hash, err := s.hash(ctx, password)
 	if err != nil {
 		return false, err
 	}

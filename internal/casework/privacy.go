@@ -416,7 +416,11 @@ func (s *Service) checkOwnPassword(ctx context.Context, userID, password string)
 	if err := s.lockedOut(u.Email); err != nil {
 		return err
 	}
-	if !s.hasher.Matches(u.PasswordHash, password) {
+	ok, err := s.matches(ctx, u.PasswordHash, password)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		s.throttle.Fail(advising.NormalizeEmail(u.Email))
 		return advising.Invalid(advising.FieldError{Field: "password", Message: "is not your password"})
 	}

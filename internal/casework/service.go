@@ -6,6 +6,7 @@ package casework
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 
@@ -21,6 +22,13 @@ type Service struct {
 	hasher   auth.Hasher
 	throttle *auth.Throttle
 	now      func() time.Time
+
+	// Per-client-address limits on sign-in and registration, shared by the
+	// API and the pages; and a bound on concurrent password hashing, so a
+	// flood of sign-ins queues instead of taking every core.
+	loginRate    *auth.RateLimit
+	registerRate *auth.RateLimit
+	hashSlots    chan struct{}
 
 	dummyOnce sync.Once
 	dummy     string
@@ -39,6 +47,12 @@ type Options struct {
 	Hasher auth.Hasher
 	// Now is the clock; tests move it across the office's time boundaries.
 	Now func() time.Time
+	// AuthRate is how many sign-ins, and separately how many registrations,
+	// each client address may make a minute; 0 means no limit.
+	AuthRate int
+	// HashConcurrency bounds how many password hashes run at once; 0 means
+	// one per core.
+	HashConcurrency int
 }
 
 // New returns a Service.
@@ -47,8 +61,15 @@ func New(o Options) *Service {
 	if now == nil {
 		now = time.Now
 	}
+	slots := o.HashConcurrency
+	if slots <= 0 {
+		slots = runtime.GOMAXPROCS(0)
+	}
 	return &Service{st: o.Store, tokens: o.Tokens, hasher: o.Hasher, now: now,
-		throttle: auth.NewThrottle(LoginMaxFailures, LoginWindow, now)}
+		throttle:     auth.NewThrottle(LoginMaxFailures, LoginWindow, now),
+		loginRate:    auth.NewRateLimit(o.AuthRate, now),
+		registerRate: auth.NewRateLimit(o.AuthRate, now),
+		hashSlots:    make(chan struct{}, slots)}
 }
 
 // clock returns the current instant in UTC, truncated to microseconds so

@@ -67,3 +67,10 @@ func BenchmarkDashboard(b *testing.B) {
 	b.Run("advisor", func(b *testing.B) { benchGet(b, ts, advisor, "/api/v1/dashboard") })
 	b.Run("admin", func(b *testing.B) { benchGet(b, ts, ts.firstAdmin(b), "/api/v1/dashboard") })
 }
+
+// BenchmarkMe: GET /api/v1/me, the fixed cost every authenticated request
+// pays (token, session and user lookup) plus one row.
+func BenchmarkMe(b *testing.B) {
+	ts := newTestServer(b)
+	benchGet(b, ts, ts.applicant(b), "/api/v1/me")
+}

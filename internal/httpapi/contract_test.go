@@ -333,6 +333,12 @@ func TestOpenAPIContract(t *testing.T) {
 	c.json(admin, http.MethodGet, app+"/export", "", http.StatusNotFound)
 	c.json(admin, http.MethodGet, "/api/v1/audit?action=applicant.erased&since=2026-01-01T00:00:00Z&until=2099-01-01T00:00:00Z", "", http.StatusOK)
 	c.json(admin, http.MethodGet, "/api/v1/audit?since=yesterday", "", http.StatusUnprocessableEntity)
+	c.json(advisor, http.MethodPost, "/api/v1/auth/logout", "", http.StatusNoContent)
+	c.json(advisor, http.MethodPost, "/api/v1/auth/logout", "", http.StatusUnauthorized)
+	for range 10 {
+		c.json(anon, http.MethodPost, "/api/v1/auth/login", `{"email":"locked@example.org","password":"not the password"}`, http.StatusUnauthorized)
+	}
+	c.json(anon, http.MethodPost, "/api/v1/auth/login", `{"email":"locked@example.org","password":"not the password"}`, http.StatusTooManyRequests)
 
 	// Every documented operation was exercised.
 	var missed []string

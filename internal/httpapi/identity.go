@@ -38,7 +38,7 @@ func newSessionResponse(s casework.Session) sessionResponse {
 
 // accountFields are the validation rules shared by register and user creation.
 type accountFields struct {
-	Email    string `json:"email" validate:"required,max=320,email"`
+	Email    string `json:"email" validate:"required,max=254,email"`
 	Password string `json:"password" validate:"required,min=10,max=128"`
 	FullName string `json:"full_name" validate:"required,notblank,max=200"`
 }
@@ -55,7 +55,7 @@ func handleRegister(cw *casework.Service) echo.HandlerFunc {
 		if err := decodeJSON(c, &req); err != nil {
 			return err
 		}
-		s, err := cw.Register(c.Request().Context(), req.account())
+		s, err := cw.Register(c.Request().Context(), c.RealIP(), req.account())
 		if err != nil {
 			return err
 		}
@@ -78,11 +78,22 @@ func handleLogin(cw *casework.Service) echo.HandlerFunc {
 		if err := decodeJSON(c, &req); err != nil {
 			return err
 		}
-		s, err := cw.Login(c.Request().Context(), req.Email, req.Password)
+		s, err := cw.Login(c.Request().Context(), c.RealIP(), req.Email, req.Password)
 		if err != nil {
 			return err
 		}
 		return c.JSON(http.StatusOK, newSessionResponse(s))
+	}
+}
+
+// handleLogout serves POST /api/v1/auth/logout for any signed-in user: it
+// ends the session of the token it was called with, and only that one.
+func handleLogout(cw *casework.Service) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := cw.Logout(c.Request().Context(), actorFrom(c)); err != nil {
+			return err
+		}
+		return c.NoContent(http.StatusNoContent)
 	}
 }
 

@@ -286,6 +286,10 @@ func TestUserAdministration(t *testing.T) {
 	}
 }
 
+func withoutSession(c jwt.MapClaims) jwt.MapClaims { delete(c, "sid"); return c }
+
+func withSession(c jwt.MapClaims, sid string) jwt.MapClaims { c["sid"] = sid; return c }
+
 // TestTokenAttacks: every forged, stale or malformed credential gets 401.
 func TestTokenAttacks(t *testing.T) {
 	t.Parallel()
@@ -298,8 +302,11 @@ func TestTokenAttacks(t *testing.T) {
 		fmt.Sprintf(`{"current_password":%q,"new_password":"a brand new password"}`, testPassword), http.StatusNoContent, nil)
 
 	now := ts.clock.Now()
+	// Hand-made tokens name a's real session, so each refusal below is about
+	// what that token changes.
+	sid := tokenSession(t, a.Token)
 	claims := func(sub string, exp bool) jwt.MapClaims {
-		c := jwt.MapClaims{"sub": sub, "role": "applicant", "tv": 0, "iss": auth.Issuer, "iat": now.Unix()}
+		c := jwt.MapClaims{"sub": sub, "role": "applicant", "tv": 0, "sid": sid, "iss": auth.Issuer, "iat": now.Unix()}
 		if exp {
 			c["exp"] = now.Add(time.Hour).Unix()
 		}
@@ -315,9 +322,9 @@ func TestTokenAttacks(t *testing.T) {
 	b64 := base64.RawURLEncoding.EncodeToString
 	valid := sign(jwt.SigningMethodHS256, testSecret, claims(a.ID, true))
 	parts := strings.Split(valid, ".")
-	tampered, _ := json.Marshal(map[string]any{"sub": a.ID, "role": "admin", "tv": 0, "iss": auth.Issuer, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
+	tampered, _ := json.Marshal(map[string]any{"sub": a.ID, "role": "admin", "tv": 0, "sid": sid, "iss": auth.Issuer, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
 	expiring := auth.NewTokens(testSecret, time.Minute, func() time.Time { return now.Add(-2 * time.Minute) })
-	expired, _ := expiring.Issue(advising.User{ID: a.ID, Role: advising.RoleApplicant})
+	expired, _ := expiring.Issue(advising.User{ID: a.ID, Role: advising.RoleApplicant}, sid, now.Add(-time.Minute))
 
 	// Sanity: the hand-made valid token is accepted, so the refusals below
 	// are about what each one changes.
@@ -332,6 +339,9 @@ func TestTokenAttacks(t *testing.T) {
 		{"RS256 header", "Bearer " + b64([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + parts[1] + "." + parts[2]},
 		{"HS512", "Bearer " + sign(jwt.SigningMethodHS512, testSecret, claims(a.ID, true))},
 		{"user does not exist", "Bearer " + sign(jwt.SigningMethodHS256, testSecret, claims("01900000-0000-7000-8000-000000000000", true))},
+		{"no session", "Bearer " + sign(jwt.SigningMethodHS256, testSecret, withoutSession(claims(a.ID, true)))},
+		{"another user's session", "Bearer " + sign(jwt.SigningMethodHS256, testSecret, claims(ts.applicant(t).ID, true))},
+		{"a session that does not exist", "Bearer " + sign(jwt.SigningMethodHS256, testSecret, withSession(claims(a.ID, true), "01900000-0000-7000-8000-000000000000"))},
 		{"disabled user", "Bearer " + disabled.Token},
 		{"issued before a password change", "Bearer " + changed.Token},
 		{"empty bearer", "Bearer "},

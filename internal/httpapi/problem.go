@@ -62,8 +62,8 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			if ae.Code == advising.CodeUnauthenticated {
 				c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="advising"`)
 			}
-			if ae.RetryAfter > 0 { // rate limited, or storage unavailable
-				c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(ae.RetryAfter))
+			if ae.RetryAfter > 0 || ae.Code == advising.CodeRateLimited { // rate limited, or storage unavailable
+				c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(max(1, ae.RetryAfter)))
 			}
 			if ae.Code == advising.CodeUnavailable { // a full disk or a read-only mount needs an operator
 				log.ErrorContext(c.Request().Context(), "storage unavailable", "err", err, "route", c.Path(),
@@ -78,6 +78,9 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		case errors.As(err, &he) && he.Code < http.StatusInternalServerError:
 			// Echo's own refusals: unknown route, wrong method.
 			p = problem{Type: "about:blank", Status: he.Code, Detail: echoDetail(he.Code)}
+			if he.Code == http.StatusTooManyRequests {
+				c.Response().Header().Set(echo.HeaderRetryAfter, "60")
+			}
 		default:
 			log.ErrorContext(c.Request().Context(), "request failed", "err", err, "route", c.Path(),
 				"request_id", c.Response().Header().Get(echo.HeaderXRequestID))

@@ -35,6 +35,7 @@ func routes(e *echo.Echo, d Deps) {
 	v1.GET("/openapi.yaml", handleOpenAPI(d.OpenAPI))
 	v1.POST("/auth/register", handleRegister(cw))
 	v1.POST("/auth/login", handleLogin(cw))
+	v1.POST("/auth/logout", handleLogout(cw), anyRole...)
 
 	// Identity.
 	v1.GET("/me", handleMe(cw), anyRole...)

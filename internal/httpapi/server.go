@@ -8,6 +8,7 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -28,6 +29,9 @@ type Deps struct {
 	OpenAPI  []byte
 	// Registry receives the HTTP metrics and is served at /metrics.
 	Registry *prometheus.Registry
+	// TrustedProxies are the addresses whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed; from anyone else they are ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // NewServer returns the service's HTTP handler with every route and
@@ -37,13 +41,17 @@ func NewServer(d Deps) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.JSONSerializer = jsonSerializer{}
+	trusted := proxies(d.TrustedProxies)
+	e.IPExtractor, e.SchemeExtractor = trusted.clientIP, trusted.scheme
+	e.Pre(trusted.strip)
 	e.Use(
-		middleware.RequestID(),
+		requestID,
 		requestLog(d.Log),
 		newMetrics(d.Registry).middleware,
 		exactRoute, // before the body limit: an unknown path is 404 whatever it carries
 		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}),
 		middleware.BodyLimit(maxRequestBody),
+		strictQuery,
 	)
 	routes(e, d)
 	return e

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -74,23 +75,45 @@ type testUser struct {
 	Token string
 }
 
-func newTestServer(t testing.TB) *testServer {
+// serverOption adjusts the service or the server a test builds.
+type serverOption func(*casework.Options, *httpapi.Deps)
+
+// withAuthRate limits register and login to n a minute per client address.
+func withAuthRate(n int) serverOption {
+	return func(o *casework.Options, _ *httpapi.Deps) { o.AuthRate = n }
+}
+
+// withTrustedProxies believes forwarding headers from the given CIDRs.
+func withTrustedProxies(cidrs ...string) serverOption {
+	return func(_ *casework.Options, d *httpapi.Deps) {
+		for _, c := range cidrs {
+			d.TrustedProxies = append(d.TrustedProxies, netip.MustParsePrefix(c))
+		}
+	}
+}
+
+func newTestServer(t testing.TB, opts ...serverOption) *testServer {
 	t.Helper()
-	return newTestServerOn(t, storetest.New(t))
+	return newTestServerOn(t, storetest.New(t), opts...)
 }
 
 // newTestServerOn is newTestServer over a store the test opened itself.
-func newTestServerOn(t testing.TB, st *store.Store) *testServer {
+func newTestServerOn(t testing.TB, st *store.Store, opts ...serverOption) *testServer {
 	t.Helper()
 	clock := &testClock{now: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
-	cw := casework.New(casework.Options{
+	o := casework.Options{
 		Store:  st,
 		Tokens: auth.NewTokens(testSecret, 8*time.Hour, clock.Now),
 		Hasher: auth.Hasher{Cost: bcrypt.MinCost},
 		Now:    clock.Now,
-	})
-	h := httpapi.NewServer(httpapi.Deps{Casework: cw, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		OpenAPI: docs.OpenAPI, Registry: prometheus.NewRegistry()})
+	}
+	d := httpapi.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), OpenAPI: docs.OpenAPI, Registry: prometheus.NewRegistry()}
+	for _, opt := range opts {
+		opt(&o, &d)
+	}
+	cw := casework.New(o)
+	d.Casework = cw
+	h := httpapi.NewServer(d)
 	return &testServer{h: h, cw: cw, st: st, clock: clock}
 }
 

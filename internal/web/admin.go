@@ -65,7 +65,7 @@ func (s *site) handleAdvisorCreate(c echo.Context) error {
 		if !f.fail(err) {
 			return err
 		}
-		return s.showAdvisors(c, statusFor(err), f)
+		return s.showAdvisors(c, statusFor(c, err), f)
 	}
 	return redirect(c, "/admin/advisors?done=advisor")
 }

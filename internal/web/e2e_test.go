@@ -354,7 +354,7 @@ func (s *site) busyOffice(t *testing.T, o office) {
 	for i, p := range people {
 		in := casework.NewAccount{Email: fmt.Sprintf("%s.%d@example.org", strings.ToLower(strings.Fields(p.name)[0]), i),
 			Password: testPassword, FullName: p.name}
-		sess, err := s.cw.Register(ctx, in)
+		sess, err := s.cw.Register(ctx, "", in)
 		if err != nil {
 			t.Fatalf("Register: %v", err)
 		}

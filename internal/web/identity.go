@@ -49,13 +49,13 @@ func (s *site) handleSignIn(c echo.Context) error {
 	err := v.Err()
 	var sess casework.Session
 	if err == nil {
-		sess, err = s.cw.Login(c.Request().Context(), f.Values["email"], password)
+		sess, err = s.cw.Login(c.Request().Context(), c.RealIP(), f.Values["email"], password)
 	}
 	if err != nil {
 		if !f.fail(err) {
 			return err
 		}
-		return s.render(c, statusFor(err), "signin", "Sign in", signInData{Form: f, Next: next})
+		return s.render(c, statusFor(c, err), "signin", "Sign in", signInData{Form: f, Next: next})
 	}
 	setSession(c, sess.AccessToken, sess.ExpiresIn)
 	if next == "" {
@@ -65,8 +65,14 @@ func (s *site) handleSignIn(c echo.Context) error {
 }
 
 // handleSignOut serves POST /signout for anyone: it ends the browser's
-// session.
+// session on the server, as POST /api/v1/auth/logout does, so a copy of the
+// cookie stops working too, and clears the cookie.
 func (s *site) handleSignOut(c echo.Context) error {
+	if a := actorFrom(c); a.UserID != "" {
+		if err := s.cw.Logout(c.Request().Context(), a); err != nil {
+			return err
+		}
+	}
 	clearSession(c)
 	return redirect(c, "/signin?done=signed-out")
 }
@@ -92,7 +98,7 @@ func (s *site) handleRegister(c echo.Context) error {
 	}
 	var sess casework.Session
 	if err == nil {
-		sess, err = s.cw.Register(c.Request().Context(), in)
+		sess, err = s.cw.Register(c.Request().Context(), c.RealIP(), in)
 	}
 	if err != nil {
 		if advising.ErrorCode(err) == advising.CodeConflict {
@@ -101,7 +107,7 @@ func (s *site) handleRegister(c echo.Context) error {
 		if !f.fail(err) {
 			return err
 		}
-		return s.render(c, statusFor(err), "register", "Create your account", f)
+		return s.render(c, statusFor(c, err), "register", "Create your account", f)
 	}
 	setSession(c, sess.AccessToken, sess.ExpiresIn)
 	return redirect(c, "/portal?done=registered")
@@ -115,7 +121,7 @@ func checkAccount(in casework.NewAccount) error {
 	switch {
 	case in.Email == "":
 		v.Add("email", "is required")
-	case len(in.Email) > 320 || err != nil || addr.Address != in.Email || !strings.Contains(in.Email, "."):
+	case len(in.Email) > advising.MaxEmailLen || err != nil || addr.Address != in.Email || !strings.Contains(in.Email, "."):
 		v.Add("email", "must be a valid email address")
 	}
 	n := utf8.RuneCountInString(in.Password)
@@ -160,13 +166,13 @@ func (s *site) handlePasswordChange(c echo.Context) error {
 		if !f.fail(err) {
 			return err
 		}
-		return s.render(c, statusFor(err), "password", "Change your password", passwordData{Form: f})
+		return s.render(c, statusFor(c, err), "password", "Change your password", passwordData{Form: f})
 	}
 	u, err := s.cw.Me(ctx, a)
 	if err != nil {
 		return err
 	}
-	sess, err := s.cw.Login(ctx, u.Email, next)
+	sess, err := s.cw.Login(ctx, c.RealIP(), u.Email, next)
 	if err != nil {
 		clearSession(c)
 		return redirect(c, "/signin")

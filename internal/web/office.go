@@ -144,7 +144,7 @@ func (s *site) handleCaseload(c echo.Context) error {
 		if !f.fail(err) {
 			return err
 		}
-		return s.render(c, statusFor(err), "caseload", "Caseload", data)
+		return s.render(c, statusFor(c, err), "caseload", "Caseload", data)
 	}
 	data.Cases = p.Items
 	if p.NextCursor != nil {
@@ -215,7 +215,7 @@ func (s *site) caseFormFailed(c echo.Context, name string, f *form, err error) e
 	if !f.fail(err) {
 		return err
 	}
-	return s.showCase(c, statusFor(err), map[string]*form{name: f})
+	return s.showCase(c, statusFor(c, err), map[string]*form{name: f})
 }
 
 func caseURL(c echo.Context, done, anchor string) string {
@@ -542,7 +542,7 @@ func (s *site) handleAudit(c echo.Context) error {
 		if !f.fail(err) {
 			return err
 		}
-		return s.render(c, statusFor(err), "audit", "Audit trail", data)
+		return s.render(c, statusFor(c, err), "audit", "Audit trail", data)
 	}
 	for _, e := range p.Items {
 		data.Events = append(data.Events, newAuditRow(e, names))

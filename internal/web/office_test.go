@@ -36,7 +36,7 @@ func (s *site) named(t testing.TB, admin advising.Actor, name string, role advis
 	email := strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.org"
 	in := casework.NewAccount{Email: email, Password: testPassword, FullName: name}
 	if role == advising.RoleApplicant {
-		sess, err := s.cw.Register(context.Background(), in)
+		sess, err := s.cw.Register(context.Background(), "", in)
 		if err != nil {
 			t.Fatalf("Register %s: %v", email, err)
 		}

@@ -65,7 +65,7 @@ func (s *site) handleSampleCreate(c echo.Context) error {
 		if advising.ErrorCode(err) == advising.CodeUnsupportedMedia || advising.ErrorCode(err) == advising.CodeTooLarge {
 			f.Errors["file"], f.Summary = f.Summary, ""
 		}
-		return s.showPortal(c, statusFor(err), f)
+		return s.showPortal(c, statusFor(c, err), f)
 	}
 	return redirect(c, "/portal?done=sample#samples")
 }
@@ -222,7 +222,7 @@ func (s *site) handleProfileSave(c echo.Context) error {
 		if !f.fail(err) {
 			return err
 		}
-		return s.render(c, statusFor(err), "profile", "Your profile", f)
+		return s.render(c, statusFor(c, err), "profile", "Your profile", f)
 	}
 	return redirect(c, "/portal?done=profile")
 }

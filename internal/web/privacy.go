@@ -89,7 +89,7 @@ func (s *site) handleErase(c echo.Context) error {
 		if !f.fail(err) {
 			return err
 		}
-		return s.showEraseForm(c, statusFor(err), f)
+		return s.showEraseForm(c, statusFor(c, err), f)
 	}
 	clearSession(c)
 	return redirect(c, "/signin?done=erased")

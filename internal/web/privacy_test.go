@@ -71,7 +71,7 @@ func TestPortalExportAndErasure(t *testing.T) {
 	if body := b.get(t, "/signin?done=erased").Body.String(); !strings.Contains(body, "have been erased") {
 		t.Errorf("the sign-in page after erasure does not say so:\n%s", body)
 	}
-	if _, err := s.cw.Login(ctx, a.Email, testPassword); advising.ErrorCode(err) != advising.CodeUnauthenticated {
+	if _, err := s.cw.Login(ctx, "", a.Email, testPassword); advising.ErrorCode(err) != advising.CodeUnauthenticated {
 		t.Errorf("Login after erasure = %v; want unauthenticated", err)
 	}
 }

@@ -132,13 +132,23 @@ func (f *form) fail(err error) bool {
 	return true
 }
 
-// statusFor is the status a form shown again with errors is sent with.
-func statusFor(err error) int {
+// statusFor is the status a form shown again with errors is sent with; for
+// a rate-limited request it also sets Retry-After.
+func statusFor(c echo.Context, err error) int {
 	var ae *advising.Error
 	if errors.As(err, &ae) && statusByCode[ae.Code] != 0 {
+		setRetryAfter(c, ae)
 		return statusByCode[ae.Code]
 	}
 	return http.StatusUnprocessableEntity
+}
+
+// setRetryAfter tells a rate-limited client how many seconds to wait, as
+// every 429 must: the error's own wait, at least one second.
+func setRetryAfter(c echo.Context, ae *advising.Error) {
+	if ae.Code == advising.CodeRateLimited {
+		c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(max(1, ae.RetryAfter)))
+	}
 }
 
 // sentence turns a detail such as "the email or password is incorrect" into

@@ -129,6 +129,7 @@ func (s *site) renderError(c echo.Context, err error) {
 	switch {
 	case errors.As(err, &ae) && statusByCode[ae.Code] != 0:
 		ev.Status, ev.Message = statusByCode[ae.Code], sentence(ae.Detail)
+		setRetryAfter(c, ae)
 		for _, f := range ae.Fields {
 			ev.Fields = append(ev.Fields, fieldSentence(f))
 		}
@@ -143,6 +144,9 @@ func (s *site) renderError(c echo.Context, err error) {
 		ev.Status, ev.Message = http.StatusRequestEntityTooLarge, "The file or form you sent is larger than 2 MiB."
 	case errors.As(err, &he) && he.Code < http.StatusInternalServerError:
 		ev.Status, ev.Message = he.Code, httpMessage(he.Code)
+		if he.Code == http.StatusTooManyRequests {
+			c.Response().Header().Set(echo.HeaderRetryAfter, "60")
+		}
 	default:
 		s.log.ErrorContext(c.Request().Context(), "page failed", "err", err, "route", c.Path(),
 			"request_id", c.Response().Header().Get(echo.HeaderXRequestID))

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -39,17 +40,27 @@ type site struct {
 	seq atomic.Int64
 }
 
-func newSite(t testing.TB) *site {
+func newSite(t testing.TB) *site { return newSiteWith(t, 0) }
+
+// newSiteWith is newSite with register and login limited to authRate a
+// minute per address (0: no limit) and forwarding headers believed from
+// the given CIDRs.
+func newSiteWith(t testing.TB, authRate int, trusted ...string) *site {
 	t.Helper()
 	st := storetest.New(t)
 	cw := casework.New(casework.Options{
-		Store:  st,
-		Tokens: auth.NewTokens(testSecret, 8*time.Hour, time.Now),
-		Hasher: auth.Hasher{Cost: bcrypt.MinCost},
+		Store:    st,
+		Tokens:   auth.NewTokens(testSecret, 8*time.Hour, time.Now),
+		Hasher:   auth.Hasher{Cost: bcrypt.MinCost},
+		AuthRate: authRate,
 	})
+	var proxies []netip.Prefix
+	for _, c := range trusted {
+		proxies = append(proxies, netip.MustParsePrefix(c))
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e := httpapi.NewServer(httpapi.Deps{Casework: cw, Log: log, OpenAPI: []byte("openapi: 3.1.0\n"),
-		Registry: prometheus.NewRegistry()})
+		Registry: prometheus.NewRegistry(), TrustedProxies: proxies})
 	web.Register(e, cw, web.Options{Log: log})
 	return &site{e: e, cw: cw, st: st}
 }
@@ -61,7 +72,7 @@ func (s *site) admin(t testing.TB) advising.Actor {
 	if _, err := s.cw.BootstrapAdmin(ctx, "admin@example.org", testPassword, "Office Admin"); err != nil {
 		t.Fatalf("BootstrapAdmin: %v", err)
 	}
-	sess, err := s.cw.Login(ctx, "admin@example.org", testPassword)
+	sess, err := s.cw.Login(ctx, "", "admin@example.org", testPassword)
 	if err != nil {
 		t.Fatalf("Login admin: %v", err)
 	}
@@ -80,7 +91,7 @@ func (s *site) applicant(t testing.TB) account {
 	n := s.seq.Add(1)
 	in := casework.NewAccount{Email: fmt.Sprintf("applicant%d@example.org", n), Password: testPassword,
 		FullName: fmt.Sprintf("Applicant %d", n)}
-	sess, err := s.cw.Register(context.Background(), in)
+	sess, err := s.cw.Register(context.Background(), "", in)
 	if err != nil {
 		t.Fatalf("Register %s: %v", in.Email, err)
 	}
@@ -167,7 +178,7 @@ func (b *browser) signIn(t testing.TB, email string) {
 }
 
 func TestSignInSetsStrictHttpOnlyCookie(t *testing.T) {
-	s := newSite(t)
+	s := newSiteWith(t, 0, "127.0.0.0/8")
 	a := s.applicant(t)
 	b := s.browser()
 	b.get(t, "/signin")
@@ -189,7 +200,7 @@ func TestSignInSetsStrictHttpOnlyCookie(t *testing.T) {
 		"password": {testPassword}, "_csrf": {b.csrf}}.Encode()))
 	req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationForm)
 	req.Header.Set(echo.HeaderXForwardedProto, "https")
-	req.RemoteAddr = "127.0.0.1:40000" // a proxy on this host, which Echo trusts
+	req.RemoteAddr = "127.0.0.1:40000" // a proxy on this host, trusted by the site
 	rec = b.do(t, req)
 	for _, c := range rec.Result().Cookies() {
 		if c.Name == "advising_session" && !c.Secure {
@@ -450,7 +461,7 @@ func TestPasswordChangePage(t *testing.T) {
 	if rec := other.get(t, "/portal"); rec.Code == http.StatusOK {
 		t.Errorf("GET /portal in another browser after the change = 200; want its session ended")
 	}
-	if _, err := s.cw.Login(context.Background(), a.Email, "a brand new password"); err != nil {
+	if _, err := s.cw.Login(context.Background(), "", a.Email, "a brand new password"); err != nil {
 		t.Errorf("Login with the new password: %v", err)
 	}
 }
