@@ -59,8 +59,12 @@ func Errorf(code Code, format string, args ...any) error {
 	return &Error{Code: code, Detail: fmt.Sprintf(format, args...)}
 }
 
-// Invalid returns a CodeInvalid error listing the given field problems.
+// Invalid returns a CodeInvalid error listing the given field problems, at
+// most MaxFieldErrors of them.
 func Invalid(fields ...FieldError) error {
+	if len(fields) > MaxFieldErrors {
+		fields = fields[:MaxFieldErrors:MaxFieldErrors]
+	}
 	return &Error{Code: CodeInvalid, Detail: "the request has invalid fields", Fields: fields}
 }
 
@@ -79,13 +83,16 @@ type Validator struct{ fields []FieldError }
 // Check records message for field when ok is false.
 func (v *Validator) Check(ok bool, field, message string) {
 	if !ok {
-		v.fields = append(v.fields, FieldError{Field: field, Message: message})
+		v.Add(field, message)
 	}
 }
 
-// Add records a field problem.
+// Add records a field problem. Past MaxFieldErrors problems it records
+// nothing more: the error reports that many at most.
 func (v *Validator) Add(field, message string) {
-	v.fields = append(v.fields, FieldError{Field: field, Message: message})
+	if len(v.fields) < MaxFieldErrors {
+		v.fields = append(v.fields, FieldError{Field: field, Message: message})
+	}
 }
 
 // Err returns a CodeInvalid *Error with every recorded problem, or nil.
@@ -94,4 +101,31 @@ func (v *Validator) Err() error {
 		return nil
 	}
 	return Invalid(v.fields...)
+}
+
+// MaxFieldErrors caps how many field problems one error reports: enough to
+// correct a form, never a body that grows with the input.
+const MaxFieldErrors = 20
+
+// ControlCharacter reports whether s holds a control character (C0, DEL or
+// C1, NUL included). In multiline text, line feeds, carriage returns and
+// tabs are allowed; nowhere else.
+func ControlCharacter(s string, multiline bool) bool {
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+			if multiline && (r == '\n' || r == '\r' || r == '\t') {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// ControlMessage is the field message for text with a control character.
+func ControlMessage(multiline bool) string {
+	if multiline {
+		return "must not contain control characters (line breaks and tabs are fine)"
+	}
+	return "must not contain control characters, line breaks or tabs"
 }

@@ -2,6 +2,7 @@ package casework
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -73,10 +74,7 @@ func (s *Service) ListCases(ctx context.Context, a advising.Actor, q CaseQuery) 
 		f.AdvisorID = a.UserID
 	}
 	var v advising.Validator
-	for _, st := range q.Statuses {
-		v.Check(advising.Status(st).Valid(), "status", "must be a comma-separated list of: new, evidence_collection, under_review, recommended, closed")
-		f.Statuses = append(f.Statuses, advising.Status(st))
-	}
+	checkStatuses(&v, q.Statuses, &f)
 	v.Check(q.Flag == "" || f.Flag.Valid(), "flag", "must be one of: "+joinFlags())
 	if f.Sort == "" {
 		f.Sort = store.SortUpdatedDesc
@@ -398,4 +396,31 @@ func (s *Service) BackdateCaseStatus(ctx context.Context, a advising.Actor, case
 		}
 		return audit(ctx, tx, a, now, "case.backdated", "case", caseID, caseID)
 	})
+}
+
+// checkStatuses validates a status filter into f: each status at most once,
+// so never more values than statuses exist. A longer or repeated list is
+// refused before any of it is looked at, so the filter's size, and the
+// query's, stay bounded whatever is sent; one problem is reported for the
+// whole list, not one per value.
+func checkStatuses(v *advising.Validator, statuses []string, f *store.CaseFilter) {
+	const msg = "must be a comma-separated list of: new, evidence_collection, under_review, recommended, closed"
+	if len(statuses) > len(advising.Statuses) {
+		v.Add("status", fmt.Sprintf("must name at most %d statuses, each once", len(advising.Statuses)))
+		return
+	}
+	seen := make(map[advising.Status]bool, len(statuses))
+	for _, raw := range statuses {
+		st := advising.Status(raw)
+		switch {
+		case !st.Valid():
+			v.Add("status", msg)
+			return
+		case seen[st]:
+			v.Add("status", "must name each status at most once")
+			return
+		}
+		seen[st] = true
+		f.Statuses = append(f.Statuses, st)
+	}
 }

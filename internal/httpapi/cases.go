@@ -107,21 +107,59 @@ func caseETag(caseID string, version int) string {
 	return `"` + caseID + "." + strconv.Itoa(version) + `"`
 }
 
-// ifMatch turns an If-Match header into a precondition on the case's
-// current ETag: nil when the header is absent; "*" matches any case; weak
-// tags never match, as If-Match compares strongly.
-func ifMatch(header string) casework.Precondition {
-	if strings.TrimSpace(header) == "" {
+// ifMatch turns a request's If-Match fields into a precondition on the
+// case's current ETag: nil when there are none. Per RFC 9110 the fields
+// together are one list (a client or proxy may send several), "*" matches
+// any case, a list matches when any member matches, and weak tags never
+// match, as If-Match compares strongly. Members are read as entity-tags, so
+// spacing, tabs and empty members do not matter.
+func ifMatch(h http.Header) casework.Precondition {
+	var tags []string
+	for _, line := range h.Values("If-Match") {
+		tags = append(tags, entityTags(line)...)
+	}
+	if len(tags) == 0 {
 		return nil
 	}
 	return func(caseID string, version int) bool {
 		want := caseETag(caseID, version)
-		for _, tag := range strings.Split(header, ",") {
-			if tag = strings.TrimSpace(tag); tag == "*" || tag == want {
+		for _, tag := range tags {
+			if tag == "*" || tag == want {
 				return true
 			}
 		}
 		return false
+	}
+}
+
+// entityTags splits one If-Match field value into its members: "*", strong
+// tags ("..."), weak tags (W/"..."). Anything that is not an entity-tag is
+// kept as written, so it matches nothing.
+func entityTags(v string) []string {
+	var out []string
+	for {
+		v = strings.TrimLeft(v, " \t,")
+		if v == "" {
+			return out
+		}
+		start := v
+		if strings.HasPrefix(v, "W/") {
+			v = v[2:]
+		}
+		end := 0
+		if strings.HasPrefix(v, `"`) {
+			if i := strings.IndexByte(v[1:], '"'); i >= 0 {
+				end = i + 2
+			}
+		}
+		if end == 0 { // not an entity-tag: up to the next comma
+			end = strings.IndexByte(v, ',')
+			if end < 0 {
+				end = len(v)
+			}
+		}
+		out = append(out, strings.TrimRight(start[:len(start)-len(v)+end], " \t"))
+		v = v[end:]
 	}
 }
 
@@ -142,7 +180,9 @@ func handleCaseList(cw *casework.Service) echo.HandlerFunc {
 		q := casework.CaseQuery{Flag: c.QueryParam("flag"), Q: c.QueryParam("q"), AdvisorID: c.QueryParam("advisor_id"),
 			Sort: c.QueryParam("sort"), Cursor: c.QueryParam("cursor"), Limit: limit}
 		if s := c.QueryParam("status"); s != "" {
-			q.Statuses = strings.Split(s, ",")
+			// One more than there are statuses is enough for casework to
+			// refuse a longer list, without splitting all of it.
+			q.Statuses = strings.SplitN(s, ",", len(advising.Statuses)+1)
 		}
 		switch c.QueryParam("unassigned") {
 		case "", "false":
@@ -213,7 +253,7 @@ func handleCaseUpdate(cw *casework.Service) echo.HandlerFunc {
 			st := advising.Status(*req.Status)
 			u.Status = &st
 		}
-		v, err := cw.UpdateCase(c.Request().Context(), actorFrom(c), c.Param("caseID"), u, ifMatch(c.Request().Header.Get("If-Match")))
+		v, err := cw.UpdateCase(c.Request().Context(), actorFrom(c), c.Param("caseID"), u, ifMatch(c.Request().Header))
 		if err != nil {
 			return err
 		}
@@ -255,7 +295,7 @@ func handleCaseAssign(cw *casework.Service) echo.HandlerFunc {
 func handleCaseRecommend(cw *casework.Service) echo.HandlerFunc {
 	type request struct {
 		Pathway   string `json:"pathway" validate:"required,oneof=technology_management engineering_management hybrid_syllabus_review"`
-		Rationale string `json:"rationale" validate:"required,notblank,max=5000"`
+		Rationale string `json:"rationale" validate:"required,notblank,max=5000" text:"multiline"`
 	}
 	return func(c echo.Context) error {
 		var req request

@@ -138,13 +138,29 @@ func plainID(s string) bool {
 // strictQuery answers 400 when the query string does not parse (a raw ";",
 // a bad %-escape, more parameters than Go accepts). Go's URL.Query, which
 // Echo uses, drops the whole query on such errors, and a request whose
-// filters were silently dropped would be answered as if it had none.
+// filters were silently dropped would be answered as if it had none. On the
+// API, a parameter given twice is a 422 naming it: every API parameter takes
+// one value (lists are comma lists), and a second would be ignored.
 func strictQuery(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if raw := c.Request().URL.RawQuery; raw != "" {
-			if _, err := url.ParseQuery(raw); err != nil {
-				return &advising.Error{Code: advising.CodeBadRequest, Err: err,
-					Detail: "the query string could not be parsed; separate parameters with & and percent-encode ; and %"}
+		raw := c.Request().URL.RawQuery
+		if raw == "" {
+			return next(c)
+		}
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return &advising.Error{Code: advising.CodeBadRequest, Err: err,
+				Detail: "the query string could not be parsed; separate parameters with & and percent-encode ; and %"}
+		}
+		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+			var v advising.Validator
+			for name, values := range q {
+				if len(values) > 1 {
+					v.Add(name, "must be given at most once (a list is one comma-separated value)")
+				}
+			}
+			if err := v.Err(); err != nil {
+				return err
 			}
 		}
 		return next(c)

@@ -39,7 +39,7 @@ func newSessionResponse(s casework.Session) sessionResponse {
 // accountFields are the validation rules shared by register and user creation.
 type accountFields struct {
 	Email    string `json:"email" validate:"required,max=254,email"`
-	Password string `json:"password" validate:"required,min=10,max=128"`
+	Password string `json:"password" validate:"required,min=10,max=128" text:"any"`
 	FullName string `json:"full_name" validate:"required,notblank,max=200"`
 }
 
@@ -71,7 +71,7 @@ func (a *accountFields) normalize() { a.Email = advising.NormalizeEmail(a.Email)
 func handleLogin(cw *casework.Service) echo.HandlerFunc {
 	type request struct {
 		Email    string `json:"email" validate:"required"`
-		Password string `json:"password" validate:"required"`
+		Password string `json:"password" validate:"required" text:"any"`
 	}
 	return func(c echo.Context) error {
 		var req request
@@ -111,8 +111,8 @@ func handleMe(cw *casework.Service) echo.HandlerFunc {
 // handlePasswordChange serves POST /api/v1/me/password for any signed-in user.
 func handlePasswordChange(cw *casework.Service) echo.HandlerFunc {
 	type request struct {
-		CurrentPassword string `json:"current_password" validate:"required"`
-		NewPassword     string `json:"new_password" validate:"required,min=10,max=128"`
+		CurrentPassword string `json:"current_password" validate:"required" text:"any"`
+		NewPassword     string `json:"new_password" validate:"required,min=10,max=128" text:"any"`
 	}
 	return func(c echo.Context) error {
 		var req request

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -26,11 +27,18 @@ func badRequest(format string, args ...any) error {
 }
 
 // decodeJSON reads exactly one JSON value from the body into dst and then
-// validates dst's `validate` tags. Invalid UTF-8, malformed JSON, a wrong
-// type or trailing data is a 400; a body over 1 MiB is a 413; failed
-// validation is a 422 naming each field by its JSON name. Unknown members are
-// ignored, as the contract does not forbid them (see docs/adr).
+// validates dst's `validate` tags. A Content-Type other than
+// application/json (UTF-8) is a 415, so a cross-site form post cannot reach
+// a JSON endpoint; invalid UTF-8, malformed JSON, a wrong type or trailing
+// data is a 400; a body over 1 MiB is a 413; failed validation is a 422
+// naming each field by its JSON name, as is a control character in a text
+// field (see checkText). Member names match exactly (see exactMembers);
+// unknown members are ignored, as the contract does not forbid them (see
+// docs/adr).
 func decodeJSON(c echo.Context, dst any) error {
+	if err := requireJSON(c.Request()); err != nil {
+		return err
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxJSONBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -45,7 +53,7 @@ func decodeJSON(c echo.Context, dst any) error {
 	if !utf8.Valid(body) {
 		return badRequest("the request body is not valid UTF-8")
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
+	dec := json.NewDecoder(bytes.NewReader(exactMembers(body, reflect.TypeOf(dst))))
 	if err := dec.Decode(dst); err != nil {
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
@@ -66,7 +74,85 @@ func decodeJSON(c echo.Context, dst any) error {
 	if n, ok := dst.(normalizer); ok {
 		n.normalize()
 	}
+	var v advising.Validator
+	checkText(reflect.ValueOf(dst), "", false, &v)
+	if err := v.Err(); err != nil {
+		return err
+	}
 	return validate(dst)
+}
+
+// requireJSON is a 415 unless the request says its body is application/json
+// (a charset, if given, must be UTF-8).
+func requireJSON(r *http.Request) error {
+	mt, params, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+	if err == nil && mt == echo.MIMEApplicationJSON {
+		if cs, ok := params["charset"]; !ok || strings.EqualFold(cs, "utf-8") {
+			return nil
+		}
+	}
+	return &advising.Error{Code: advising.CodeUnsupportedMedia,
+		Detail: "send the request body as JSON with Content-Type: application/json"}
+}
+
+// checkText records a field problem for every string in v holding a control
+// character: NUL and the rest of C0, DEL and C1. A struct field tagged
+// text:"multiline" (descriptions, note bodies) may hold line breaks and
+// tabs; one tagged text:"any" (passwords, never shown) is not checked.
+// Fields are named by their JSON path, as validation names them.
+func checkText(v reflect.Value, path string, multiline bool, out *advising.Validator) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			checkText(v.Elem(), path, multiline, out)
+		}
+	case reflect.String:
+		if advising.ControlCharacter(v.String(), multiline) {
+			out.Add(path, advising.ControlMessage(multiline))
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 { // json.RawMessage, []byte: decoded later
+			return
+		}
+		for i := range v.Len() {
+			checkText(v.Index(i), fmt.Sprintf("%s[%d]", path, i), multiline, out)
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			checkText(v.MapIndex(k), joinPath(path, fmt.Sprint(k.Interface())), multiline, out)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() && !f.Anonymous {
+				continue
+			}
+			mode := f.Tag.Get("text")
+			if mode == "any" {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			fp := path
+			if !f.Anonymous || name != "" {
+				if name == "" {
+					name = f.Name
+				}
+				fp = joinPath(path, name)
+			}
+			checkText(v.Field(i), fp, mode == "multiline", out)
+		}
+	}
+}
+
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }
 
 // normalizer is implemented by request types that tidy their fields (trim,

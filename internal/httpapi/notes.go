@@ -46,7 +46,7 @@ func handleNoteList(cw *casework.Service) echo.HandlerFunc {
 // advisor and admin.
 func handleNoteCreate(cw *casework.Service) echo.HandlerFunc {
 	type request struct {
-		Body       string `json:"body" validate:"required,notblank,max=10000"`
+		Body       string `json:"body" validate:"required,notblank,max=10000" text:"multiline"`
 		Visibility string `json:"visibility" validate:"omitempty,oneof=private shared"`
 	}
 	return func(c echo.Context) error {
@@ -67,7 +67,7 @@ func handleNoteCreate(cw *casework.Service) echo.HandlerFunc {
 // handleNoteUpdate serves PATCH /api/v1/notes/:noteID for the note's author.
 func handleNoteUpdate(cw *casework.Service) echo.HandlerFunc {
 	type request struct {
-		Body       *string `json:"body" validate:"omitnil,min=1,notblank,max=10000"`
+		Body       *string `json:"body" validate:"omitnil,min=1,notblank,max=10000" text:"multiline"`
 		Visibility *string `json:"visibility" validate:"omitnil,oneof=private shared"`
 	}
 	return func(c echo.Context) error {

@@ -36,7 +36,7 @@ func handleApplicantExport(cw *casework.Service) echo.HandlerFunc {
 // applicant's data is erased.
 func handleApplicantErase(cw *casework.Service) echo.HandlerFunc {
 	type request struct {
-		Password string `json:"password" validate:"max=1024"`
+		Password string `json:"password" validate:"max=1024" text:"any"`
 	}
 	return func(c echo.Context) error {
 		var req request

@@ -75,7 +75,7 @@ func newWorkSampleResponse(w advising.WorkSample) workSampleResponse {
 // workSampleRequest is the JSON body of POST and PUT on work samples.
 type workSampleRequest struct {
 	Title       string `json:"title" validate:"required,notblank,max=200"`
-	Description string `json:"description" validate:"required,notblank,max=20000"`
+	Description string `json:"description" validate:"required,notblank,max=20000" text:"multiline"`
 }
 
 // handleWorkSampleCreate serves POST /api/v1/applicants/:applicantID/work-samples
@@ -165,7 +165,7 @@ func handleWorkSampleDelete(cw *casework.Service) echo.HandlerFunc {
 func handleOverrideSet(cw *casework.Service) echo.HandlerFunc {
 	type request struct {
 		Label  string `json:"label" validate:"required,oneof=technology_management engineering_management hybrid insufficient_evidence"`
-		Reason string `json:"reason" validate:"required,notblank,max=2000"`
+		Reason string `json:"reason" validate:"required,notblank,max=2000" text:"multiline"`
 	}
 	return func(c echo.Context) error {
 		var req request
@@ -271,6 +271,7 @@ func readUpload(c echo.Context) (casework.NewWorkSample, error) {
 	var v advising.Validator
 	v.Check(title != nil, "title", "is required")
 	v.Check(title == nil || utf8.ValidString(*title), "title", "must be UTF-8 text")
+	v.Check(title == nil || !advising.ControlCharacter(*title, false), "title", advising.ControlMessage(false))
 	v.Check(haveFile, "file", "is required")
 	if err := v.Err(); err != nil {
 		return casework.NewWorkSample{}, err

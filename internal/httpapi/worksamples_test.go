@@ -145,12 +145,12 @@ func TestWorkSampleTextValidation(t *testing.T) {
 		{"description of 20,001 characters", body("Plan", strings.Repeat("d", 20001)), 422, "description"},
 		{"title of 200 and description of 20,000 multi-byte characters", body(strings.Repeat("ß", 200), strings.Repeat("ß", 20000)), 201, ""},
 		{"wrong type", `{"title": 1, "description": "d"}`, 400, ""},
-		{"no content type needed", body("Plan", tmText), 201, ""},
+		{"no content type", body("Plan", tmText), 415, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ct := "application/json"
-			if tt.name == "no content type needed" {
+			if tt.name == "no content type" {
 				ct = ""
 			}
 			rec := ts.request(t, owner.Token, http.MethodPost, path, ct, strings.NewReader(tt.body))

@@ -148,3 +148,30 @@ func TestPageQueryMustParse(t *testing.T) {
 		t.Errorf("GET /cases?status=closed;x=1 = %d; want a 400 page", rec.Code)
 	}
 }
+
+// The pages hold form fields to the API's rule on control characters, and
+// the caseload page's status filter to its bounds: 422, never a 5xx.
+func TestPageInputBounds(t *testing.T) {
+	s := newSite(t)
+	admin := s.admin(t)
+	advisor := s.staff(t, admin, "advisor")
+	r := s.browser()
+	r.get(t, "/register")
+	rec := r.post(t, "/register", url.Values{"email": {"nul@example.org"}, "full_name": {"Ada\x00Lovelace"},
+		"password": {testPassword}, "password_again": {testPassword}})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "Full name") {
+		t.Errorf("POST /register with a NUL in the name = %d; want 422 naming the full name", rec.Code)
+	}
+	b := s.browser()
+	b.signIn(t, advisor.Email)
+	many := "/cases?status=" + strings.TrimSuffix(strings.Repeat("new,", 32_766), ",")
+	if rec := b.get(t, many); rec.Code != http.StatusUnprocessableEntity {
+		t.Errorf("GET /cases with new 32,766 times = %d; want 422", rec.Code)
+	}
+	if rec := b.get(t, "/cases?status=new&status=new"); rec.Code != http.StatusUnprocessableEntity {
+		t.Errorf("GET /cases with new twice = %d; want 422", rec.Code)
+	}
+	if rec := b.get(t, "/cases?status=new&status=closed"); rec.Code != http.StatusOK {
+		t.Errorf("GET /cases with two statuses = %d; want 200", rec.Code)
+	}
+}

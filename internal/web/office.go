@@ -105,9 +105,15 @@ func (s *site) handleCaseload(c echo.Context) error {
 	for _, k := range []string{"flag", "q", "sort", "advisor"} {
 		f.Values[k] = qp.Get(k)
 	}
+	// Collect one more status than exist at most: casework refuses a list
+	// that long, and a longer one need not be read.
 	var statuses []string
+collect:
 	for _, v := range qp["status"] {
-		for _, st := range strings.Split(v, ",") {
+		for _, st := range strings.SplitN(v, ",", len(advising.Statuses)+1) {
+			if len(statuses) > len(advising.Statuses) {
+				break collect
+			}
 			if st = strings.TrimSpace(st); st != "" {
 				statuses = append(statuses, st)
 			}

@@ -9,7 +9,8 @@ import (
 )
 
 // routes lists every page with its guard. Every page route runs the
-// security headers, the CSRF check and the session reader; guards sit on
+// security headers, the CSRF check, the session reader and (after any
+// guard) the form's control-character check; guards sit on
 // routes, not on a group, so the API's paths are untouched.
 func (s *site) routes(e *echo.Echo) {
 	const (
@@ -18,9 +19,11 @@ func (s *site) routes(e *echo.Echo) {
 		admin     = advising.RoleAdmin
 	)
 	base := []echo.MiddlewareFunc{securityHeaders(), csrfProtection(), s.session}
-	open := func(method, path string, h echo.HandlerFunc) { e.Add(method, path, h, base...) }
+	open := func(method, path string, h echo.HandlerFunc) {
+		e.Add(method, path, h, append(base[:len(base):len(base)], plainText)...)
+	}
 	guarded := func(method, path string, h echo.HandlerFunc, roles ...advising.Role) {
-		e.Add(method, path, h, append(base[:len(base):len(base)], signedIn(roles...))...)
+		e.Add(method, path, h, append(base[:len(base):len(base)], signedIn(roles...), plainText)...)
 	}
 	get, post := http.MethodGet, http.MethodPost
 

@@ -168,3 +168,41 @@ func localPath(next string) string {
 	}
 	return next
 }
+
+// multilineFields are the form fields that hold long text, where line breaks
+// and tabs belong; passwordFields are never shown, so any character goes.
+var (
+	multilineFields = map[string]bool{"description": true, "body": true, "rationale": true, "reason": true, "responsibilities": true}
+	passwordFields  = map[string]bool{"password": true, "password_again": true, "current_password": true, "new_password": true}
+)
+
+// plainText refuses, with a 422 naming the field, a form post whose fields
+// hold a control character (NUL and the rest of C0, DEL, C1; line breaks and
+// tabs only in long text), the same rule as the API's JSON bodies.
+func plainText(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method != http.MethodPost {
+			return next(c)
+		}
+		form, err := c.FormParams()
+		if err != nil {
+			return next(c) // the handler reports an unreadable form
+		}
+		var v advising.Validator
+		for name, values := range form {
+			if passwordFields[name] {
+				continue
+			}
+			for _, val := range values {
+				if advising.ControlCharacter(val, multilineFields[name]) {
+					v.Add(name, advising.ControlMessage(multilineFields[name]))
+					break
+				}
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		return next(c)
+	}
+}
