@@ -143,9 +143,7 @@ func entityTags(v string) []string {
 			return out
 		}
 		start := v
-		if strings.HasPrefix(v, "W/") {
-			v = v[2:]
-		}
+		v = strings.TrimPrefix(v, "W/")
 		end := 0
 		if strings.HasPrefix(v, `"`) {
 			if i := strings.IndexByte(v[1:], '"'); i >= 0 {
