@@ -128,7 +128,7 @@ func TestDamagedDatabaseIs503(t *testing.T) {
 	}
 	cw := casework.New(casework.Options{Store: st, Tokens: auth.NewTokens(testSecret, time.Hour, time.Now), Hasher: auth.Hasher{Cost: bcrypt.MinCost}})
 	for i := range 40 {
-		if _, err := cw.Register(ctx, casework.NewAccount{Email: fmt.Sprintf("a%d@example.org", i), Password: testPassword,
+		if _, err := cw.Register(ctx, "", casework.NewAccount{Email: fmt.Sprintf("a%d@example.org", i), Password: testPassword,
 			FullName: strings.Repeat("Applicant ", 15)}); err != nil {
 			t.Fatal(err)
 		}
