@@ -17,6 +17,9 @@ type Page[T any] struct {
 const (
 	DefaultLimit = 50
 	MaxLimit     = 100
+	// MaxCursorLen bounds ?cursor=: the cursors the lists hand out are a
+	// keyset position (a time and an id or two), far shorter.
+	MaxCursorLen = 1024
 )
 
 // encodeCursor makes an opaque cursor from a keyset position.
@@ -31,6 +34,9 @@ func encodeCursor(v any) *string {
 func decodeCursor(cursor string, v any) error {
 	if cursor == "" {
 		return nil
+	}
+	if len(cursor) > MaxCursorLen { // refused before any decoding work
+		return advising.Invalid(advising.FieldError{Field: "cursor", Message: "is not a cursor this list returned"})
 	}
 	b, err := base64.RawURLEncoding.DecodeString(cursor)
 	if err != nil || json.Unmarshal(b, v) != nil {
