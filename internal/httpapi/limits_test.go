@@ -55,3 +55,29 @@ func TestCursorLengthLimit(t *testing.T) {
 		}
 	}
 }
+
+// If-Match is at most 1024 characters, as docs/openapi.yaml states: the
+// case's own ETag in a list within the limit matches; the same list padded
+// past it never does (412, nothing changed).
+func TestIfMatchLengthLimit(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	advisor := ts.staff(t, advising.RoleAdvisor)
+	_, caseID := ts.advisedCase(t, advisor)
+	path := "/api/v1/cases/" + caseID
+	etag := ts.do(t, advisor, http.MethodGet, path, "").Header().Get("ETag")
+	list := func(n int) string { // other tags, then the case's, n characters in all
+		other := `"` + strings.Repeat("x", n-len(etag)-4) + `"`
+		return other + ", " + etag
+	}
+	within, over := list(1024), list(1025)
+	if len(within) != 1024 || len(over) != 1025 {
+		t.Fatalf("If-Match lists are %d and %d characters", len(within), len(over))
+	}
+	checkProblem(t, "PATCH case with a 1025-character If-Match holding its ETag",
+		ts.do(t, advisor, http.MethodPatch, path, `{"status":"evidence_collection"}`, "If-Match", over), http.StatusPreconditionFailed)
+	rec := ts.do(t, advisor, http.MethodPatch, path, `{"status":"evidence_collection"}`, "If-Match", within)
+	if rec.Code != http.StatusOK {
+		t.Errorf("PATCH case with a 1024-character If-Match holding its ETag = %d %s; want 200", rec.Code, rec.Body.String())
+	}
+}
