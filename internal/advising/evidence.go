@@ -75,6 +75,15 @@ func (w WorkSample) EffectiveLabel() Label {
 	return w.Classification.Label
 }
 
+// WorkSampleFile is the original file of an uploaded work sample, kept
+// byte for byte; its text is the sample's description.
+type WorkSampleFile struct {
+	WorkSampleID string
+	ContentType  string
+	Content      []byte
+	CreatedAt    time.Time
+}
+
 // Visibility says who may read a note.
 type Visibility string
 

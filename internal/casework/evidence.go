@@ -6,6 +6,7 @@ import (
 
 	"advising/internal/advising"
 	"advising/internal/classify"
+	"advising/internal/documents"
 	"advising/internal/store"
 )
 
@@ -161,12 +162,18 @@ const (
 	SourceUpload = "upload"
 )
 
-// NewWorkSample is what an applicant submits. Filename is set for an upload
-// (its content is the description) and nil for text typed in.
+// NewWorkSample is what an applicant submits: text typed in, or a file
+// whose text becomes the description.
 type NewWorkSample struct {
 	Title       string
 	Description string
-	Filename    *string
+	Upload      *Upload // nil for typed text
+}
+
+// Upload is a work-sample file as the applicant sent it.
+type Upload struct {
+	Filename string
+	Content  []byte
 }
 
 // classification runs the classifier over a sample's text. Every write of
@@ -187,17 +194,41 @@ func nonNil(s []string) []string {
 }
 
 // SubmitWorkSample adds a work sample for the applicant, classified at
-// once, and refreshes the case's evidence counts. Only the applicant may call
-// it (staff: CodeForbidden; another applicant: CodeNotFound). A blank or too
-// long title or description, or a 21st sample, is CodeInvalid.
+// once, and refreshes the case's evidence counts. An uploaded file is read
+// by its content (PDF, .docx, .odt, plain text or Markdown), its text
+// becomes the description and the original is kept. Only the applicant may
+// call it (staff: CodeForbidden; another applicant: CodeNotFound). A blank
+// or too long title or text, a 21st sample, or a file that cannot be read
+// is CodeInvalid; a file of another format is CodeUnsupportedMedia.
 func (s *Service) SubmitWorkSample(ctx context.Context, a advising.Actor, applicantID string, in NewWorkSample) (advising.WorkSample, error) {
 	in.Title = strings.TrimSpace(in.Title)
 	descField := "description"
 	source := SourceText
-	if in.Filename != nil {
-		descField, source = "file", SourceUpload
-		name := advising.SafeFilename(*in.Filename)
-		in.Filename = &name
+	var (
+		filename *string
+		file     *advising.WorkSampleFile
+	)
+	if in.Upload != nil {
+		// Reading a document costs far more than these checks, so the
+		// caller's right to add a sample is checked first (and again in
+		// the transaction).
+		if _, err := ownEvidence(ctx, s.st, a, applicantID); err != nil {
+			return advising.WorkSample{}, err
+		}
+		if err := checkRoom(ctx, s.st, applicantID); err != nil {
+			return advising.WorkSample{}, err
+		}
+		doc, err := documents.Read(ctx, in.Upload.Content, in.Upload.Filename)
+		if err != nil {
+			return advising.WorkSample{}, err
+		}
+		if strings.TrimSpace(doc.Text) == "" {
+			return advising.WorkSample{}, advising.Invalid(advising.FieldError{Field: "file",
+				Message: "has no text in it. Check that you chose the right file, or type the text into the description"})
+		}
+		name := advising.SafeFilename(in.Upload.Filename)
+		descField, source, filename, in.Description = "file", SourceUpload, &name, doc.Text
+		file = &advising.WorkSampleFile{ContentType: doc.Kind.ContentType(), Content: in.Upload.Content}
 	}
 	if err := advising.CheckWorkSampleText(in.Title, in.Description, descField); err != nil {
 		return advising.WorkSample{}, err
@@ -212,17 +243,19 @@ func (s *Service) SubmitWorkSample(ctx context.Context, a advising.Actor, applic
 		}
 		// Counted inside the write transaction: SQLite transactions are
 		// immediate, so concurrent submissions queue and cannot pass the cap.
-		n, err := tx.CountWorkSamples(ctx, applicantID)
-		if err != nil {
+		if err := checkRoom(ctx, tx, applicantID); err != nil {
 			return err
-		}
-		if n >= advising.MaxWorkSamples {
-			return advising.Errorf(advising.CodeInvalid, "an applicant may hold at most %d work samples; delete one first", advising.MaxWorkSamples)
 		}
 		w, err = tx.CreateWorkSample(ctx, advising.WorkSample{ApplicantID: applicantID, CaseID: ca.ID, Title: in.Title,
-			Description: in.Description, Source: source, Filename: in.Filename, Classification: c, CreatedAt: now, UpdatedAt: now})
+			Description: in.Description, Source: source, Filename: filename, Classification: c, CreatedAt: now, UpdatedAt: now})
 		if err != nil {
 			return err
+		}
+		if file != nil {
+			file.WorkSampleID, file.CreatedAt = w.ID, now
+			if err := tx.CreateWorkSampleFile(ctx, *file); err != nil {
+				return err
+			}
 		}
 		if err := tx.RefreshEvidence(ctx, ca.ID, now); err != nil {
 			return err
@@ -233,6 +266,40 @@ func (s *Service) SubmitWorkSample(ctx context.Context, a advising.Actor, applic
 		return advising.WorkSample{}, err
 	}
 	return w, nil
+}
+
+// checkRoom refuses a sample past the applicant's cap (CodeInvalid).
+func checkRoom(ctx context.Context, st *store.Store, applicantID string) error {
+	n, err := st.CountWorkSamples(ctx, applicantID)
+	if err != nil {
+		return err
+	}
+	if n >= advising.MaxWorkSamples {
+		return advising.Errorf(advising.CodeInvalid, "an applicant may hold at most %d work samples; delete one first", advising.MaxWorkSamples)
+	}
+	return nil
+}
+
+// WorkSampleFile returns an uploaded sample's original file, with the
+// sample, to the applicant, their assigned advisor or an admin; anyone
+// else, and a typed sample, gets CodeNotFound.
+func (s *Service) WorkSampleFile(ctx context.Context, a advising.Actor, id string) (advising.WorkSample, advising.WorkSampleFile, error) {
+	w, err := sampleFor(ctx, s.st, a, id, seeApplicant)
+	if err != nil {
+		return advising.WorkSample{}, advising.WorkSampleFile{}, err
+	}
+	if w.Source != SourceUpload {
+		return advising.WorkSample{}, advising.WorkSampleFile{}, advising.Errorf(advising.CodeNotFound, "this work sample was typed in, so it has no file")
+	}
+	f, err := s.st.WorkSampleFile(ctx, id)
+	if err != nil {
+		if advising.ErrorCode(err) == advising.CodeNotFound {
+			// Uploads from before files were kept have only their text.
+			err = advising.Errorf(advising.CodeNotFound, "the original file of this work sample was not kept")
+		}
+		return advising.WorkSample{}, advising.WorkSampleFile{}, err
+	}
+	return w, f, nil
 }
 
 type workSampleCursor struct {

@@ -1,7 +1,8 @@
 // Package casework holds the office's use cases: registration and identity,
 // evidence, casework and audit. Each use case validates, applies the record
 // rules of package advising, and writes through the store in one transaction
-// together with its audit event. It imports advising, auth, classify and store.
+// together with its audit event. It imports advising, auth, classify,
+// documents (reading uploaded files) and store.
 package casework
 
 import (

@@ -265,6 +265,17 @@ func TestOpenAPIContract(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &em); err != nil {
 		t.Fatalf("decode upload: %v", err)
 	}
+	var doc struct {
+		ID string `json:"id"`
+	}
+	body, ct = multipartBody(t, part{name: "title", content: []byte(tmTitle)},
+		part{name: "file", filename: "roadmap.pdf", contentType: "application/pdf", content: fixture(t, "roadmap.pdf")})
+	rec = c.call(applicant, http.MethodPost, app+"/work-samples", ct, body, http.StatusCreated)
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatalf("decode PDF upload: %v", err)
+	}
+	c.json(applicant, http.MethodGet, "/api/v1/work-samples/"+doc.ID+"/file", "", http.StatusOK)
+	c.json(applicant, http.MethodGet, "/api/v1/work-samples/"+tm.ID+"/file", "", http.StatusNotFound)
 	c.json(applicant, http.MethodGet, app+"/work-samples?limit=5", "", http.StatusOK)
 	c.json(applicant, http.MethodGet, "/api/v1/work-samples/"+tm.ID, "", http.StatusOK)
 	c.json(applicant, http.MethodPut, "/api/v1/work-samples/"+tm.ID, fmt.Sprintf(`{"title":%q,"description":%q}`, tmTitle, tmText+" It is still running."), http.StatusOK)
@@ -307,7 +318,7 @@ func TestOpenAPIContract(t *testing.T) {
 	c.json(anon, http.MethodPost, "/api/v1/auth/register", `{"email":"not an email","password":"short","full_name":""}`, http.StatusUnprocessableEntity)
 	c.json(anon, http.MethodPost, "/api/v1/auth/register", `{"email":`, http.StatusBadRequest)
 	body, ct = multipartBody(t, part{name: "title", content: []byte("Plan")},
-		part{name: "file", filename: "plan.pdf", contentType: "application/pdf", content: []byte("%PDF-1.7\n1 0 obj\n")})
+		part{name: "file", filename: "plan.pdf", contentType: "application/pdf", content: []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff")})
 	c.call(applicant, http.MethodPost, app+"/work-samples", ct, body, http.StatusUnsupportedMediaType)
 
 	// Recommendation, then the admin's and the ending operations.

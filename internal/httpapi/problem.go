@@ -74,7 +74,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			// handler's own reader (1 MiB JSON, the upload limit) or Echo's
 			// BodyLimit, which refuses by Content-Length before any handler.
 			p = problem{Type: problemTypeBase + string(advising.CodeTooLarge), Status: http.StatusRequestEntityTooLarge,
-				Detail: "the request body is larger than this endpoint accepts"}
+				Detail: tooLargeDetail}
 		case errors.As(err, &he) && he.Code < http.StatusInternalServerError:
 			// Echo's own refusals: unknown route, wrong method.
 			p = problem{Type: "about:blank", Status: he.Code, Detail: echoDetail(he.Code)}
@@ -94,6 +94,9 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		_ = c.Blob(p.Status, "application/problem+json", body)
 	}
 }
+
+// tooLargeDetail answers a body over the limits, whoever noticed it.
+const tooLargeDetail = "the request is too large: uploads may be at most 10 MiB, JSON bodies 1 MiB"
 
 func echoDetail(status int) string {
 	switch status {

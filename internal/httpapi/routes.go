@@ -57,6 +57,7 @@ func routes(e *echo.Echo, d Deps) {
 	v1.POST("/applicants/:applicantID/work-samples", handleWorkSampleCreate(cw), own...)
 	v1.GET("/applicants/:applicantID/work-samples", handleWorkSampleList(cw), anyRole...)
 	v1.GET("/work-samples/:sampleID", handleWorkSampleGet(cw), anyRole...)
+	v1.GET("/work-samples/:sampleID/file", handleWorkSampleFile(cw), anyRole...)
 	v1.PUT("/work-samples/:sampleID", handleWorkSampleReplace(cw), own...)
 	v1.DELETE("/work-samples/:sampleID", handleWorkSampleDelete(cw), own...)
 	v1.PUT("/work-samples/:sampleID/override", handleOverrideSet(cw), office...)

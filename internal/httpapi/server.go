@@ -17,10 +17,14 @@ import (
 	"advising/internal/casework"
 )
 
-// maxRequestBody caps every request (uploads are the largest, 2 MiB); JSON
-// bodies are held to 1 MiB by decodeJSON. Echo reads "2M" as 2,000,000
-// bytes, so the binary unit is spelled out.
-const maxRequestBody = "2MiB"
+// maxRequestBody is a backstop on every request. The real limits are the
+// endpoints' own: 10 MiB for a whole upload (readUpload, and the portal's
+// form), 1 MiB for JSON (decodeJSON). It sits a little above the upload
+// limit so that a portal upload just over 10 MiB still reaches its handler,
+// which can then show the form again with the applicant's typed text and a
+// sentence next to the file field. Echo reads "16M" as 16,000,000 bytes, so
+// the binary unit is spelled out.
+const maxRequestBody = "16MiB"
 
 // Deps are what the server needs.
 type Deps struct {

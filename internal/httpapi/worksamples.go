@@ -217,8 +217,8 @@ func handleReclassify(cw *casework.Service) echo.HandlerFunc {
 	}
 }
 
-// maxUpload is the largest whole multipart work-sample request, 2 MiB.
-const maxUpload = 2 << 20
+// maxUpload is the largest whole multipart work-sample request, 10 MiB.
+const maxUpload = 10 << 20
 
 func isMultipart(r *http.Request) bool {
 	mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
@@ -226,10 +226,9 @@ func isMultipart(r *http.Request) bool {
 }
 
 // readUpload reads a multipart work-sample upload: a title field and a file
-// part. The request may be at most 2 MiB (413). The file must be declared
-// as text (or generic bytes) and its content must sniff as text: anything
-// else is 415. Content that is not UTF-8 is 422, as is a missing title or
-// file.
+// part. The whole request may be at most 10 MiB (413). The file's declared
+// type is not trusted or needed: casework recognises the format from the
+// bytes. A missing title or file is 422.
 func readUpload(c echo.Context) (casework.NewWorkSample, error) {
 	r := c.Request()
 	r.Body = http.MaxBytesReader(c.Response(), r.Body, maxUpload)
@@ -238,10 +237,8 @@ func readUpload(c echo.Context) (casework.NewWorkSample, error) {
 		return casework.NewWorkSample{}, badRequest("the multipart body could not be read")
 	}
 	var (
-		title              *string
-		file               []byte
-		filename, declared string
-		haveFile           bool
+		title  *string
+		upload *casework.Upload
 	)
 	for {
 		part, err := mr.NextPart()
@@ -263,8 +260,8 @@ func readUpload(c echo.Context) (casework.NewWorkSample, error) {
 				title = &s
 			}
 		case "file":
-			if !haveFile {
-				haveFile, file, filename, declared = true, b, part.FileName(), part.Header.Get(echo.HeaderContentType)
+			if upload == nil {
+				upload = &casework.Upload{Filename: part.FileName(), Content: b}
 			}
 		}
 	}
@@ -272,15 +269,11 @@ func readUpload(c echo.Context) (casework.NewWorkSample, error) {
 	v.Check(title != nil, "title", "is required")
 	v.Check(title == nil || utf8.ValidString(*title), "title", "must be UTF-8 text")
 	v.Check(title == nil || !advising.ControlCharacter(*title, false), "title", advising.ControlMessage(false))
-	v.Check(haveFile, "file", "is required")
+	v.Check(upload != nil, "file", "is required")
 	if err := v.Err(); err != nil {
 		return casework.NewWorkSample{}, err
 	}
-	text, err := casework.UploadText(file, declared)
-	if err != nil {
-		return casework.NewWorkSample{}, err
-	}
-	return casework.NewWorkSample{Title: *title, Description: text, Filename: &filename}, nil
+	return casework.NewWorkSample{Title: *title, Upload: upload}, nil
 }
 
 // uploadReadError keeps "too large" (ours or the BodyLimit middleware's)
@@ -289,7 +282,29 @@ func uploadReadError(err error) error {
 	var mbe *http.MaxBytesError
 	var he *echo.HTTPError
 	if errors.As(err, &mbe) || (errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge) {
-		return &advising.Error{Code: advising.CodeTooLarge, Detail: "uploads may be at most 2 MiB", Err: err}
+		return &advising.Error{Code: advising.CodeTooLarge, Detail: "uploads may be at most 10 MiB; save a smaller file (for example without pictures) and try again", Err: err}
 	}
 	return &advising.Error{Code: advising.CodeBadRequest, Detail: "the multipart body could not be read", Err: err}
+}
+
+// handleWorkSampleFile serves GET /api/v1/work-samples/:sampleID/file for
+// the applicant, their assigned advisor and admin: the uploaded file as it
+// was sent, as an attachment so a browser never renders it in our origin.
+func handleWorkSampleFile(cw *casework.Service) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		w, f, err := cw.WorkSampleFile(c.Request().Context(), actorFrom(c), c.Param("sampleID"))
+		if err != nil {
+			return err
+		}
+		name := "upload"
+		if w.Filename != nil {
+			name = *w.Filename
+		}
+		h := c.Response().Header()
+		h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+		h.Set(echo.HeaderXContentTypeOptions, "nosniff")
+		h.Set("Content-Security-Policy", "sandbox")
+		h.Set(echo.HeaderCacheControl, "private, no-store")
+		return c.Blob(http.StatusOK, f.ContentType, f.Content)
+	}
 }

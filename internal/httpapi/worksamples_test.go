@@ -19,8 +19,9 @@ import (
 	"advising/internal/store"
 )
 
-// TestWorkSampleUploads: multipart uploads take text files only, judged by
-// their content as well as their declared type, and keep a safe base name.
+// TestWorkSampleUploads: multipart uploads of text, judged by their
+// content whatever type they declare, keep a safe base name; bytes that
+// are no format we read are 415.
 func TestWorkSampleUploads(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
@@ -46,14 +47,16 @@ func TestWorkSampleUploads(t *testing.T) {
 			{name: "file", filename: `C:\Users\me\..\plan.txt`, contentType: "text/plain", content: []byte(tmText)}}, 201, "plan.txt", ""},
 		{"name of dots", []part{{name: "title", content: []byte("Notes")},
 			{name: "file", filename: "..", contentType: "text/plain", content: []byte(tmText)}}, 201, "upload", ""},
-		{"pdf declared", []part{{name: "title", content: []byte("Notes")},
-			{name: "file", filename: "plan.pdf", contentType: "application/pdf", content: []byte("%PDF-1.7\n...")}}, 415, "", ""},
+		{"text declared as PDF", []part{{name: "title", content: []byte("Notes")},
+			{name: "file", filename: "plan.pdf", contentType: "application/pdf", content: []byte(tmText)}}, 201, "plan.pdf", ""},
+		{"broken PDF declared", []part{{name: "title", content: []byte("Notes")},
+			{name: "file", filename: "plan.pdf", contentType: "application/pdf", content: []byte("%PDF-1.7\n...")}}, 422, "", "file"},
 		{"png declared", []part{{name: "title", content: []byte("Notes")},
 			{name: "file", filename: "plan.png", contentType: "image/png", content: pngHeader}}, 415, "", ""},
 		{"png sent as text/plain", []part{{name: "title", content: []byte("Notes")},
 			{name: "file", filename: "plan.txt", contentType: "text/plain", content: pngHeader}}, 415, "", ""},
-		{"pdf sent as text/plain", []part{{name: "title", content: []byte("Notes")},
-			{name: "file", filename: "plan.txt", contentType: "text/plain", content: []byte("%PDF-1.7\n1 0 obj\n")}}, 415, "", ""},
+		{"broken pdf sent as text/plain", []part{{name: "title", content: []byte("Notes")},
+			{name: "file", filename: "plan.txt", contentType: "text/plain", content: []byte("%PDF-1.7\n1 0 obj\n")}}, 422, "", "file"},
 		{"NUL bytes after text", []part{{name: "title", content: []byte("Notes")},
 			{name: "file", filename: "plan.txt", contentType: "text/plain", content: []byte(strings.Repeat("a", 600) + "\x00\x01")}}, 415, "", ""},
 		{"invalid UTF-8", []part{{name: "title", content: []byte("Notes")},
@@ -99,7 +102,7 @@ type chunked struct{ r io.Reader }
 
 func (c chunked) Read(p []byte) (int, error) { return c.r.Read(p) }
 
-// TestWorkSampleUploadTooLarge: a multipart request over 2 MiB is a 413
+// TestWorkSampleUploadTooLarge: a multipart request over 10 MiB is a 413
 // problem, with or without Content-Length; just under the limit passes the
 // size check (and then fails on the description's length).
 func TestWorkSampleUploadTooLarge(t *testing.T) {
@@ -111,14 +114,14 @@ func TestWorkSampleUploadTooLarge(t *testing.T) {
 		return multipartBody(t, part{name: "title", content: []byte("Big")},
 			part{name: "file", filename: "big.txt", contentType: "text/plain", content: bytes.Repeat([]byte("a"), n)})
 	}
-	body, ct := big(2<<20 + 1)
-	checkProblem(t, "upload over 2 MiB", ts.request(t, owner.Token, http.MethodPost, path, ct, body), http.StatusRequestEntityTooLarge)
-	body, ct = big(2<<20 + 1)
-	checkProblem(t, "chunked upload over 2 MiB", ts.request(t, owner.Token, http.MethodPost, path, ct, chunked{body}), http.StatusRequestEntityTooLarge)
-	body, ct = big(2<<20 - 1024)
-	checkProblem(t, "upload just under 2 MiB", ts.request(t, owner.Token, http.MethodPost, path, ct, body), http.StatusUnprocessableEntity)
-	body, ct = big(2<<20 - 1024)
-	checkProblem(t, "chunked upload just under 2 MiB", ts.request(t, owner.Token, http.MethodPost, path, ct, chunked{body}), http.StatusUnprocessableEntity)
+	body, ct := big(10<<20 + 1)
+	checkProblem(t, "upload over 10 MiB", ts.request(t, owner.Token, http.MethodPost, path, ct, body), http.StatusRequestEntityTooLarge)
+	body, ct = big(10<<20 + 1)
+	checkProblem(t, "chunked upload over 10 MiB", ts.request(t, owner.Token, http.MethodPost, path, ct, chunked{body}), http.StatusRequestEntityTooLarge)
+	body, ct = big(10<<20 - 1024)
+	checkProblem(t, "upload just under 10 MiB", ts.request(t, owner.Token, http.MethodPost, path, ct, body), http.StatusUnprocessableEntity)
+	body, ct = big(10<<20 - 1024)
+	checkProblem(t, "chunked upload just under 10 MiB", ts.request(t, owner.Token, http.MethodPost, path, ct, chunked{body}), http.StatusUnprocessableEntity)
 }
 
 // TestWorkSampleTextValidation: JSON titles and descriptions within limits.

@@ -337,3 +337,35 @@ func (s *Store) CaseEvidence(ctx context.Context, caseID string) (advising.Evide
 	return advising.Evidence{WorkSamples: row.WsTotal, TechnologyManagement: row.WsTm, EngineeringManagement: row.WsEm,
 		Hybrid: row.WsHybrid, InsufficientEvidence: row.WsInsufficient, AwaitingReview: row.WsReview}, row.Version, nil
 }
+
+type workSampleFileRow struct {
+	WorkSampleID string
+	ContentType  string
+	Size         int
+	Content      []byte
+	CreatedAt    time.Time
+}
+
+func (workSampleFileRow) TableName() string { return "work_sample_files" }
+
+// CreateWorkSampleFile keeps the original file of an uploaded sample. Call
+// it in the transaction that creates the sample.
+func (s *Store) CreateWorkSampleFile(ctx context.Context, f advising.WorkSampleFile) error {
+	row := workSampleFileRow{WorkSampleID: f.WorkSampleID, ContentType: f.ContentType, Size: len(f.Content),
+		Content: f.Content, CreatedAt: f.CreatedAt}
+	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
+		return mapErr(err, "insert work sample file")
+	}
+	return nil
+}
+
+// WorkSampleFile returns the original file of an uploaded sample, or
+// not-found (also for a typed sample, which has none).
+func (s *Store) WorkSampleFile(ctx context.Context, sampleID string) (advising.WorkSampleFile, error) {
+	var row workSampleFileRow
+	if err := s.db.WithContext(ctx).Where("work_sample_id = ?", sampleID).Take(&row).Error; err != nil {
+		return advising.WorkSampleFile{}, mapErr(err, "work sample file")
+	}
+	return advising.WorkSampleFile{WorkSampleID: row.WorkSampleID, ContentType: row.ContentType,
+		Content: row.Content, CreatedAt: row.CreatedAt.UTC()}, nil
+}

@@ -62,7 +62,8 @@ func (s *site) handleSampleCreate(c echo.Context) error {
 		if !f.fail(err) {
 			return err
 		}
-		if advising.ErrorCode(err) == advising.CodeUnsupportedMedia || advising.ErrorCode(err) == advising.CodeTooLarge {
+		// A refusal of the file as a whole goes next to the file field.
+		if code := advising.ErrorCode(err); (code == advising.CodeUnsupportedMedia || code == advising.CodeTooLarge) && f.Summary != "" {
 			f.Errors["file"], f.Summary = f.Summary, ""
 		}
 		return s.showPortal(c, statusFor(c, err), f)
@@ -71,11 +72,13 @@ func (s *site) handleSampleCreate(c echo.Context) error {
 }
 
 // maxUploadFile is the largest work-sample file, as the API allows.
-const maxUploadFile = 2 << 20
+const maxUploadFile = 10 << 20
+
+// tooLarge is what the portal says about a file over the limit.
+const tooLarge = "This file is larger than 10 MiB. Save a smaller copy (for example without pictures) or paste the text instead."
 
 // readSample reads the sample form: a file when one was chosen, else the
-// text typed in. Files follow the API's rules: text/plain or text/markdown
-// whose content really is UTF-8 text.
+// text typed in. Files follow the API's rules (casework reads them).
 func readSample(c echo.Context) (casework.NewWorkSample, error) {
 	in := casework.NewWorkSample{Title: c.FormValue("title"), Description: c.FormValue("description")}
 	fh, err := c.FormFile("file")
@@ -84,8 +87,9 @@ func readSample(c echo.Context) (casework.NewWorkSample, error) {
 		return in, nil
 	case err != nil:
 		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return in, advising.Errorf(advising.CodeTooLarge, "uploads may be at most 2 MiB")
+		var he *echo.HTTPError
+		if errors.As(err, &mbe) || (errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge) {
+			return in, advising.Errorf(advising.CodeTooLarge, tooLarge)
 		}
 		return in, advising.Errorf(advising.CodeBadRequest, "the upload could not be read")
 	case fh.Size == 0 && fh.Filename == "":
@@ -95,29 +99,28 @@ func readSample(c echo.Context) (casework.NewWorkSample, error) {
 		return in, advising.Invalid(advising.FieldError{Field: "description",
 			Message: "must be empty when you upload a file; choose one or the other"})
 	}
-	text, err := uploadedText(fh)
+	b, err := uploadedFile(fh)
 	if err != nil {
 		return in, err
 	}
-	name := fh.Filename
-	in.Description, in.Filename = text, &name
+	in.Upload = &casework.Upload{Filename: fh.Filename, Content: b}
 	return in, nil
 }
 
-func uploadedText(fh *multipart.FileHeader) (string, error) {
+func uploadedFile(fh *multipart.FileHeader) ([]byte, error) {
 	if fh.Size > maxUploadFile {
-		return "", advising.Errorf(advising.CodeTooLarge, "uploads may be at most 2 MiB")
+		return nil, advising.Errorf(advising.CodeTooLarge, tooLarge)
 	}
 	r, err := fh.Open()
 	if err != nil {
-		return "", advising.Errorf(advising.CodeBadRequest, "the upload could not be read")
+		return nil, advising.Errorf(advising.CodeBadRequest, "the upload could not be read")
 	}
 	defer r.Close()
 	b, err := io.ReadAll(io.LimitReader(r, maxUploadFile+1))
 	if err != nil {
-		return "", advising.Errorf(advising.CodeBadRequest, "the upload could not be read")
+		return nil, advising.Errorf(advising.CodeBadRequest, "the upload could not be read")
 	}
-	return casework.UploadText(b, fh.Header.Get(echo.HeaderContentType))
+	return b, nil
 }
 
 // handleSampleDelete serves POST /portal/work-samples/:sampleID/delete for

@@ -107,7 +107,7 @@ func TestApplicantPortal(t *testing.T) {
 		t.Errorf("GET /portal: the uploaded sample is not listed")
 	}
 	rec = b.upload(t, "A picture", "", "photo.png", "image/png", []byte("\x89PNG\r\n\x1a\n\x00\x00"))
-	if body := rec.Body.String(); rec.Code != http.StatusUnsupportedMediaType || !strings.Contains(body, `id="file-error">The file must be plain text or Markdown`) {
+	if body := rec.Body.String(); rec.Code != http.StatusUnsupportedMediaType || !strings.Contains(body, `id="file-error">The file is not a PDF, Word (.docx), OpenDocument (.odt) or plain text document.`) {
 		t.Errorf("POST /portal/work-samples (png) = %d; want 415 with the error next to the file in\n%s", rec.Code, body)
 	}
 	rec = b.upload(t, "", "", "", "", nil)

@@ -141,7 +141,7 @@ func (s *site) renderError(c echo.Context, err error) {
 				"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 		}
 	case errors.As(err, &mbe):
-		ev.Status, ev.Message = http.StatusRequestEntityTooLarge, "The file or form you sent is larger than 2 MiB."
+		ev.Status, ev.Message = http.StatusRequestEntityTooLarge, tooLargePage
 	case errors.As(err, &he) && he.Code < http.StatusInternalServerError:
 		ev.Status, ev.Message = he.Code, httpMessage(he.Code)
 		if he.Code == http.StatusTooManyRequests {
@@ -169,6 +169,11 @@ func (s *site) renderError(c echo.Context, err error) {
 	}
 }
 
+// tooLargePage is the error page's sentence for a form far over the limit
+// (one just over it is shown again with the error next to the file).
+const tooLargePage = "The file you chose is larger than 10 MiB, the most an upload may be. " +
+	"Go back and choose a smaller file (for example saved without pictures), or paste the text instead."
+
 func httpMessage(status int) string {
 	switch status {
 	case http.StatusNotFound:
@@ -178,7 +183,7 @@ func httpMessage(status int) string {
 	case http.StatusForbidden:
 		return "Your account may not use this page."
 	case http.StatusRequestEntityTooLarge:
-		return "The file or form you sent is larger than 2 MiB."
+		return tooLargePage
 	case http.StatusBadRequest:
 		return "The request could not be read. Go back, reload the page and try again."
 	}
