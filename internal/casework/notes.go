@@ -194,13 +194,14 @@ func (s *Service) DeleteNote(ctx context.Context, a advising.Actor, noteID strin
 }
 
 // ApplicantCase is the applicant's view of their case: never flags,
-// evidence counts or private notes.
+// evidence counts or private notes; guidance in words instead.
 type ApplicantCase struct {
 	ID             string
 	Status         advising.Status
 	Advisor        *advising.UserRef
 	Recommendation *advising.Recommendation
 	SharedNotes    []advising.Note // newest first
+	Guidance       advising.Guidance
 	UpdatedAt      time.Time
 }
 
@@ -224,6 +225,12 @@ func (s *Service) ApplicantCase(ctx context.Context, a advising.Actor, applicant
 	if err != nil {
 		return ApplicantCase{}, err
 	}
+	p, err := s.st.ProfileByApplicant(ctx, applicantID)
+	if err != nil {
+		return ApplicantCase{}, err
+	}
+	// The case's counters are by effective label, kept in step with every
+	// sample change, so guidance follows overrides at once.
 	return ApplicantCase{ID: c.ID, Status: c.Status, Advisor: c.Advisor, Recommendation: c.Recommendation,
-		SharedNotes: notes, UpdatedAt: c.UpdatedAt}, nil
+		SharedNotes: notes, Guidance: advising.GuidanceFor(c.Evidence, p.ProgrammeInterest), UpdatedAt: c.UpdatedAt}, nil
 }

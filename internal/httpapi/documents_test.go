@@ -212,3 +212,48 @@ func TestWorkSampleFileDownload(t *testing.T) {
 		t.Errorf("GET markdown file = %d %q %q; want the text as text/markdown", rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
 	}
 }
+
+// TestApplicantGuidance: the case view's guidance follows the effective
+// labels (an override changes it at once) and the stated interest, and
+// never carries an advisor's note.
+func TestApplicantGuidance(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	advisor := ts.staff(t, advising.RoleAdvisor)
+	owner, caseID := ts.advisedCase(t, advisor)
+	type view struct {
+		Guidance struct {
+			Summary   string   `json:"summary"`
+			NextSteps []string `json:"next_steps"`
+		} `json:"guidance"`
+	}
+	read := func(u testUser) (view, string) {
+		t.Helper()
+		rec := ts.do(t, u, http.MethodGet, "/api/v1/applicants/"+owner.ID+"/case", "")
+		var v view
+		if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &v) != nil {
+			t.Fatalf("GET case as %s = %d %s", u.Role, rec.Code, rec.Body.String())
+		}
+		return v, v.Guidance.Summary + "\n" + strings.Join(v.Guidance.NextSteps, "\n")
+	}
+	if v, all := read(owner); !strings.Contains(v.Guidance.Summary, "not added any work samples") || v.Guidance.NextSteps == nil {
+		t.Errorf("guidance with no samples = %s; want the empty reading", all)
+	}
+	ts.mustDo(t, owner, http.MethodPut, "/api/v1/applicants/"+owner.ID+"/profile", `{"programme_interest":"technology_management"}`, http.StatusOK, nil)
+	em1 := ts.submit(t, owner, owner.ID, emTitle, emText)
+	ts.submit(t, owner, owner.ID, "Commissioning handover", "I owned the project execution plan for the cross-dock commissioning, chaired the weekly design reviews with the conveyor supplier and site operations, and signed off the test documentation before the operational handover to maintenance.")
+	ts.do(t, advisor, http.MethodPost, "/api/v1/cases/"+caseID+"/notes", `{"body":"private-marker-guidance","visibility":"private"}`)
+	_, all := read(owner)
+	if !strings.Contains(all, "engineering management accountability") || !strings.Contains(all, "points to Engineering Management") ||
+		!strings.Contains(all, "such as a technology roadmap") || strings.Contains(all, "private-marker") {
+		t.Errorf("guidance for engineering evidence and a technology interest =\n%s\nwant the mismatch and the missing side, no note", all)
+	}
+	ts.mustDo(t, advisor, http.MethodPut, "/api/v1/work-samples/"+em1.ID+"/override",
+		`{"label":"technology_management","reason":"The review was about platform governance."}`, http.StatusOK, nil)
+	if _, all := read(owner); !strings.Contains(all, "both sides") || strings.Contains(all, "points to Engineering Management") {
+		t.Errorf("guidance after an override to technology management =\n%s\nwant the hybrid reading", all)
+	}
+	if _, all := read(advisor); !strings.Contains(all, "both sides") {
+		t.Errorf("guidance as the advisor =\n%s\nwant the same guidance", all)
+	}
+}

@@ -106,7 +106,14 @@ type applicantCaseResponse struct {
 	Advisor        *userRefResponse        `json:"advisor"`
 	Recommendation *recommendationResponse `json:"recommendation"`
 	Notes          []noteResponse          `json:"notes"`
+	Guidance       guidanceResponse        `json:"guidance"`
 	UpdatedAt      time.Time               `json:"updated_at"`
+}
+
+// guidanceResponse is the contract's guidance: sentences, never a score.
+type guidanceResponse struct {
+	Summary   string   `json:"summary"`
+	NextSteps []string `json:"next_steps"`
 }
 
 // handleApplicantCase serves GET /api/v1/applicants/:applicantID/case for the
@@ -122,6 +129,7 @@ func handleApplicantCase(cw *casework.Service) echo.HandlerFunc {
 			notes[i] = newNoteResponse(n)
 		}
 		return c.JSON(http.StatusOK, applicantCaseResponse{ID: v.ID, Status: string(v.Status), Advisor: newUserRefResponse(v.Advisor),
-			Recommendation: newRecommendationResponse(v.Recommendation), Notes: notes, UpdatedAt: v.UpdatedAt.UTC()})
+			Recommendation: newRecommendationResponse(v.Recommendation), Notes: notes,
+			Guidance: guidanceResponse{Summary: v.Guidance.Summary, NextSteps: v.Guidance.NextSteps}, UpdatedAt: v.UpdatedAt.UTC()})
 	}
 }
