@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -21,16 +22,38 @@ type portalData struct {
 	Samples   []advising.WorkSample
 	Form      *form
 	CanAdd    bool
+	// Edits holds an edit form shown again with errors, by sample ID.
+	Edits map[string]*form
+	// MaxUpload is the upload limit in bytes, for the size check in the
+	// page's script (the server checks again).
+	MaxUpload int
+}
+
+// Edit returns the edit form of a sample: as posted when it failed, else
+// filled from the sample.
+func (d portalData) Edit(w advising.WorkSample) *form {
+	if f, ok := d.Edits[w.ID]; ok {
+		return f
+	}
+	f := newForm()
+	f.Values["title"], f.Values["description"] = w.Title, w.Description
+	return f
+}
+
+// Settled reports whether the case already has a recommendation or is
+// closed, so new evidence may go unread unless the applicant says so.
+func (d portalData) Settled() bool {
+	return d.Case != nil && (d.Case.Status == advising.StatusRecommended || d.Case.Status == advising.StatusClosed)
 }
 
 // handlePortal serves GET /portal for applicants: their case, profile,
 // work samples with classification and rationale, shared notes and the
 // recommendation.
 func (s *site) handlePortal(c echo.Context) error {
-	return s.showPortal(c, http.StatusOK, newForm())
+	return s.showPortal(c, http.StatusOK, newForm(), nil)
 }
 
-func (s *site) showPortal(c echo.Context, status int, f *form) error {
+func (s *site) showPortal(c echo.Context, status int, f *form, edits map[string]*form) error {
 	ctx, a := c.Request().Context(), actorFrom(c)
 	ap, err := s.cw.Applicant(ctx, a, a.UserID)
 	if err != nil {
@@ -45,7 +68,7 @@ func (s *site) showPortal(c echo.Context, status int, f *form) error {
 		return err
 	}
 	return s.render(c, status, "portal", "My application", portalData{Applicant: ap, Case: ac, Samples: p.Items, Form: f,
-		CanAdd: len(p.Items) < advising.MaxWorkSamples})
+		CanAdd: len(p.Items) < advising.MaxWorkSamples, Edits: edits, MaxUpload: maxUploadFile})
 }
 
 // handleSampleCreate serves POST /portal/work-samples for applicants: a
@@ -66,9 +89,48 @@ func (s *site) handleSampleCreate(c echo.Context) error {
 		if code := advising.ErrorCode(err); (code == advising.CodeUnsupportedMedia || code == advising.CodeTooLarge) && f.Summary != "" {
 			f.Errors["file"], f.Summary = f.Summary, ""
 		}
-		return s.showPortal(c, statusFor(c, err), f)
+		return s.showPortal(c, statusFor(c, err), f, nil)
 	}
 	return redirect(c, "/portal?done=sample#samples")
+}
+
+// handleSampleUpdate serves POST /portal/work-samples/:sampleID for
+// applicants: new title and text, classified again, as the API's PUT (an
+// advisor's override is removed, since it judged other text).
+func (s *site) handleSampleUpdate(c echo.Context) error {
+	id := c.Param("sampleID")
+	f := newForm()
+	f.Values["title"], f.Values["description"] = c.FormValue("title"), c.FormValue("description")
+	_, err := s.cw.ReviseWorkSample(c.Request().Context(), actorFrom(c), id, f.Values["title"], f.Values["description"])
+	if err != nil {
+		if !f.fail(err) {
+			return err
+		}
+		return s.showPortal(c, statusFor(c, err), newForm(), map[string]*form{id: f})
+	}
+	return redirect(c, "/portal?done=sample-updated#sample-"+id)
+}
+
+// handleSampleFile serves GET /portal/work-samples/:sampleID/file for
+// applicants and GET /cases/:caseID/work-samples/:sampleID/file for the
+// office: the original upload as an attachment (casework's rules decide
+// who may have it).
+func (s *site) handleSampleFile(c echo.Context) error {
+	w, f, err := s.cw.WorkSampleFile(c.Request().Context(), actorFrom(c), c.Param("sampleID"))
+	if err != nil {
+		return err
+	}
+	if caseID := c.Param("caseID"); caseID != "" && caseID != w.CaseID {
+		return advising.Errorf(advising.CodeNotFound, "work sample not found")
+	}
+	name := "upload"
+	if w.Filename != nil {
+		name = *w.Filename
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set(echo.HeaderCacheControl, "private, no-store")
+	return c.Blob(http.StatusOK, f.ContentType, f.Content)
 }
 
 // maxUploadFile is the largest work-sample file, as the API allows.

@@ -69,6 +69,7 @@ var notices = map[string]string{
 	"profile":          "Your profile has been saved.",
 	"sample":           "Your work sample has been added and classified.",
 	"sample-deleted":   "The work sample has been deleted.",
+	"sample-updated":   "Your work sample has been changed and classified again.",
 	"note":             "The note has been added.",
 	"note-deleted":     "The note has been deleted.",
 	"note-updated":     "The note has been saved.",

@@ -15,6 +15,63 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   });
+  // A file over the upload limit is refused before it is sent, with the
+  // server's own sentence next to the field; the typed text stays as it is.
+  // Without script the server answers the same way.
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var error = document.createElement("p");
+    error.className = "field-error";
+    error.id = input.id + "-size-error";
+    error.hidden = true;
+    error.textContent = input.getAttribute("data-too-large");
+    input.parentNode.insertBefore(error, input);
+    var check = function () {
+      var tooBig = input.files && input.files.length > 0 && input.files[0].size > max;
+      error.hidden = !tooBig;
+      input.parentNode.classList.toggle("has-error", tooBig);
+      if (tooBig) {
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", error.id);
+      } else {
+        input.removeAttribute("aria-invalid");
+      }
+      return !tooBig;
+    };
+    input.addEventListener("change", check);
+    input.form.addEventListener("submit", function (event) {
+      if (!check()) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        input.focus();
+      }
+    });
+  });
+  // While a form that classifies is being sent, say so and stop a second
+  // submission. Registered after the confirmations, so a cancelled one
+  // leaves the form as it was.
+  document.querySelectorAll("form[data-busy]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented) {
+        return;
+      }
+      if (form.getAttribute("aria-busy") === "true") {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute("aria-busy", "true");
+      var text = form.getAttribute("data-busy");
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.setAttribute("aria-disabled", "true");
+        button.classList.add("busy");
+        button.textContent = text;
+      });
+      var status = form.querySelector(".busy-status");
+      if (status) {
+        status.textContent = text;
+      }
+    });
+  });
   // Caseload filters: changing a select submits the filter form at once
   // when the form asks for it; the Apply button still works without script.
   document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
