@@ -57,8 +57,8 @@ const (
 	// maxInflated caps the bytes inflated from one archive member or PDF
 	// stream, and maxInflatedTotal those of a whole file: far more than any
 	// 20,000-character document needs, far less than a zip bomb wants.
-	maxInflated      = 32 << 20
-	maxInflatedTotal = 64 << 20
+	maxInflated      = 16 << 20
+	maxInflatedTotal = 32 << 20
 	// maxZipEntries caps an archive's members; a real .docx has a few dozen.
 	maxZipEntries = 2000
 	// maxTextBytes stops a reader once it has far more text than a work
