@@ -38,11 +38,11 @@ func TestTooLargeIsOneProblemType(t *testing.T) {
 		body         func() (io.Reader, string)
 	}{
 		{"JSON just over 1 MiB", owner, http.MethodPut, profile, jsonOver(1 << 20)},
-		{"JSON over the whole-request cap", owner, http.MethodPut, profile, jsonOver(3 << 20)},
+		{"JSON over the whole-request cap", owner, http.MethodPut, profile, jsonOver(17 << 20)},
 		{"JSON over 1 MiB to an admin endpoint", admin, http.MethodPost, "/api/v1/users", jsonOver(1 << 20)},
 		{"JSON over 1 MiB before any login", testUser{}, http.MethodPost, "/api/v1/auth/login", jsonOver(1 << 20)},
-		{"upload just over the limit", owner, http.MethodPost, samples, upload(2<<20 + 1)},
-		{"upload far over the limit", owner, http.MethodPost, samples, upload(5 << 20)},
+		{"upload just over the limit", owner, http.MethodPost, samples, upload(10<<20 + 1)},
+		{"upload over the whole-request cap", owner, http.MethodPost, samples, upload(17 << 20)},
 		{"JSON work sample over 1 MiB", owner, http.MethodPost, samples, jsonOver(1 << 20)},
 	}
 	for _, tt := range tests {

@@ -343,7 +343,7 @@ type workSampleFileRow struct {
 	ContentType  string
 	Size         int
 	Content      []byte
-	CreatedAt    time.Time
+	CreatedAt    time.Time `gorm:"autoCreateTime:false"`
 }
 
 func (workSampleFileRow) TableName() string { return "work_sample_files" }
