@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -126,6 +127,19 @@ func TestDamagedDatabaseIs503(t *testing.T) {
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// The schema's pages are the ones the migrations made: everything in
+	// the file once they have run (closing checkpoints the WAL into it).
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemaEnd := int(fi.Size())
+	if st, err = store.Open(path); err != nil {
+		t.Fatal(err)
+	}
 	cw := casework.New(casework.Options{Store: st, Tokens: auth.NewTokens(testSecret, time.Hour, time.Now), Hasher: auth.Hasher{Cost: bcrypt.MinCost}})
 	for i := range 40 {
 		if _, err := cw.Register(ctx, "", casework.NewAccount{Email: fmt.Sprintf("a%d@example.org", i), Password: testPassword,
@@ -136,15 +150,33 @@ func TestDamagedDatabaseIs503(t *testing.T) {
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
+	// The readiness probe's table, wherever the migrations put it, is
+	// damaged too, so that a write fails as well as the reads.
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var probeRoot int
+	if err := db.QueryRow(`SELECT rootpage FROM sqlite_master WHERE name = 'write_probe'`).Scan(&probeRoot); err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Close()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The schema's pages come first (the migrations made them); the
-	// applicants' rows and indexes fill the later ones, which are damaged.
-	for i := len(b) / 4096 / 2 * 4096; i < len(b); i++ {
-		b[i] = byte(i*7 + 3)
+	// The schema's pages come first; the applicants' rows and indexes fill
+	// the later ones, which are damaged.
+	if schemaEnd >= len(b) {
+		t.Fatalf("the applicants added no pages past the schema's %d bytes", schemaEnd)
 	}
+	damage := func(from, to int) {
+		for i := from; i < to && i < len(b); i++ {
+			b[i] = byte(i*7 + 3)
+		}
+	}
+	damage(schemaEnd, len(b))
+	damage((probeRoot-1)*4096, probeRoot*4096)
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
