@@ -53,7 +53,6 @@ type Model struct {
 	bias    [numLabels]float64
 	names   []string
 	weights [][numLabels]float64
-	index   map[uint64]int32
 	table   table
 }
 
@@ -104,9 +103,6 @@ func (t *table) lookup(k uint64) *[numLabels]float32 {
 
 // Version is the classifier version the model was trained as.
 func (m *Model) Version() string { return m.version }
-
-// Margin is the borderline margin.
-func (m *Model) Margin() float64 { return m.margin }
 
 func softmax(z [numLabels]float64) [numLabels]float64 {
 	mx := slices.Max(z[:])
@@ -182,7 +178,8 @@ func formatWeights(w [numLabels]float64) string {
 
 // ReadModel parses a model written by Write.
 func ReadModel(r io.Reader) (*Model, error) {
-	m := &Model{index: map[uint64]int32{}}
+	m := &Model{}
+	index := map[uint64]int32{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	header := true
@@ -238,10 +235,10 @@ func ReadModel(r io.Reader) (*Model, error) {
 			continue
 		}
 		key := featureKey(f[0])
-		if _, dup := m.index[key]; dup {
+		if _, dup := index[key]; dup {
 			return nil, fmt.Errorf("line %d: feature %q repeated", line, f[0])
 		}
-		m.index[key] = int32(len(m.names))
+		index[key] = int32(len(m.names))
 		m.names = append(m.names, f[0])
 		m.weights = append(m.weights, w)
 	}
@@ -251,9 +248,9 @@ func ReadModel(r io.Reader) (*Model, error) {
 	if m.version == "" {
 		return nil, fmt.Errorf("no version line")
 	}
-	if _, zero := m.index[0]; zero {
+	if _, zero := index[0]; zero {
 		return nil, fmt.Errorf("a feature name hashes to zero")
 	}
-	m.table = newTable(m.index, m.weights)
+	m.table = newTable(index, m.weights)
 	return m, nil
 }

@@ -127,7 +127,7 @@ func Train(samples []Sample, o TrainOptions) (*Model, error) {
 	exs := make([]example, len(samples))
 	for i, x := range xs {
 		ex := example{label: labelIndex(samples[i].Label)}
-		ex.weight = float64(len(samples)) / float64(numLabels*perLabel[ex.label]) / float64(len(samples))
+		ex.weight = 1 / float64(numLabels*perLabel[ex.label])
 		for j, n := range x.names {
 			if k, ok := vocab[n]; ok {
 				ex.idx = append(ex.idx, k)
@@ -137,12 +137,12 @@ func Train(samples []Sample, o TrainOptions) (*Model, error) {
 		exs[i] = ex
 	}
 	w, b := fit(exs, len(names), o)
-	m := &Model{version: o.Version, names: names, weights: w, bias: b, data: digest(samples),
-		index: make(map[uint64]int32, len(names))}
+	m := &Model{version: o.Version, names: names, weights: w, bias: b, data: digest(samples)}
+	index := make(map[uint64]int32, len(names))
 	for i, n := range names {
-		m.index[featureKey(n)] = int32(i)
+		index[featureKey(n)] = int32(i)
 	}
-	m.table = newTable(m.index, m.weights)
+	m.table = newTable(index, m.weights)
 	return m, nil
 }
 
