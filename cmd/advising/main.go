@@ -5,8 +5,8 @@
 // `advising healthcheck` asks a running server whether it is ready;
 // `advising backup PATH` writes a consistent, checked copy of the database
 // while it is in use; `advising restore PATH` puts a checked backup in place
-// of a stopped server's database; `advising bench` measures the server under load against the reference
-// floors (see docs/performance.md).
+// of a stopped server's database. The load benchmark is a separate command,
+// cmd/advising-bench (see docs/performance.md).
 package main
 
 import (

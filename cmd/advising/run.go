@@ -48,10 +48,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	switch cmd {
 	case "serve", "migrate", "seed", "reclassify", "healthcheck", "backup", "restore":
-	case "bench": // builds its own scratch office; needs no configuration
-		return bench(ctx, args[1:], stdout)
 	default:
-		return fmt.Errorf("unknown command %q (want serve, migrate, seed, reclassify, healthcheck, backup, restore or bench)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, migrate, seed, reclassify, healthcheck, backup or restore)", cmd)
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {

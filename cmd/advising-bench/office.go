@@ -10,21 +10,34 @@ import (
 	"advising/internal/store"
 )
 
-// The benchmark office's volumes (issue 4). The floors seed the same volumes.
+// The benchmark office's shape per case (issue 4); the number of cases and
+// advisors are flags. The floors seed 10,000 cases and 5 advisors.
 const (
-	benchApplicants     = 10000
-	benchAdvisors       = 5
-	benchFocusCases     = 2000 // the caseload of the measured advisor
 	benchSamplesPerCase = 3
 	benchNotesPerCase   = 2
+	// benchChunk is how many cases go into the database per transaction, so
+	// an office of any size is generated and inserted in bounded memory.
+	benchChunk = 5000
+	// benchRareName is the surname of one applicant in a thousand: the
+	// search the benchmark measures matches a few cases in any caseload.
+	benchRareName  = "Quennell"
+	benchRareEvery = 1000
 )
 
-// benchOffice is the generated office and the records the load needs.
+// benchOffice is the generated office's accounts and the records the load
+// needs; its cases come in chunks from next.
 type benchOffice struct {
-	store.Office
 	admin      advising.User
-	focus      advising.User // the advisor with benchFocusCases cases
+	advisors   []advising.User
+	focus      advising.User // the first advisor, whose caseload is measured
 	focusCases []string      // their case IDs
+
+	r         *rand.Rand
+	now       time.Time
+	hash      string
+	cases     int // cases to generate
+	done      int // cases generated so far
+	thisMonth time.Time
 }
 
 // Text fragments for work samples and notes: plausible office text, so
@@ -96,56 +109,78 @@ var (
 	}
 )
 
-// buildBenchOffice generates the benchmark office for the instant now. Every
-// user shares passwordHash (one bcrypt hash, computed once). The generator is
-// seeded, so the same office comes out every time apart from IDs.
-func buildBenchOffice(now time.Time, passwordHash string) benchOffice {
-	r := rand.New(rand.NewPCG(4, 2026))
+// newBenchOffice prepares an office of cases cases and advisors advisors
+// for the instant now. Every user shares passwordHash (one bcrypt hash,
+// computed once). The generator is seeded, so the same office comes out
+// every time apart from IDs and times. Case i belongs to the focus advisor
+// when i is a multiple of advisors (a fifth of the office with 5 advisors);
+// of the others, one in ten is unassigned and the rest go to the other
+// advisors in turn.
+func newBenchOffice(now time.Time, passwordHash string, cases, advisors int) *benchOffice {
 	now = now.UTC().Truncate(time.Microsecond)
-	between := func(from, to time.Time) time.Time {
-		if !to.After(from) {
-			return from
+	o := &benchOffice{r: rand.New(rand.NewPCG(4, 2026)), now: now, hash: passwordHash, cases: cases,
+		thisMonth: time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)}
+	opened := now.Add(-720 * 24 * time.Hour)
+	o.admin = o.user(advising.RoleAdmin, "admin@bench.example", "Office Admin", opened)
+	o.advisors = make([]advising.User, advisors)
+	for i := range o.advisors {
+		name := fmt.Sprintf("%s %s", benchFirstNames[i%len(benchFirstNames)], benchLastNames[len(benchLastNames)-1-i%len(benchLastNames)])
+		if i >= len(benchFirstNames) {
+			name += fmt.Sprintf(" %d", i/len(benchFirstNames)+1)
 		}
-		return from.Add(time.Duration(r.Int64N(int64(to.Sub(from))))).Truncate(time.Microsecond)
+		o.advisors[i] = o.user(advising.RoleAdvisor, fmt.Sprintf("advisor%d@bench.example", i+1), name, opened)
 	}
+	o.focus = o.advisors[0]
+	return o
+}
+
+func (o *benchOffice) user(role advising.Role, email, name string, created time.Time) advising.User {
+	return advising.User{ID: store.NewID(), Email: email, FullName: name, Role: role,
+		PasswordHash: o.hash, CreatedAt: created, UpdatedAt: created}
+}
+
+func (o *benchOffice) between(from, to time.Time) time.Time {
+	if !to.After(from) {
+		return from
+	}
+	return from.Add(time.Duration(o.r.Int64N(int64(to.Sub(from))))).Truncate(time.Microsecond)
+}
+
+// next returns the next chunk of the office (the staff accounts come with
+// the first), or false when every case has been generated.
+func (o *benchOffice) next() (store.Office, bool) {
+	if o.done >= o.cases {
+		return store.Office{}, false
+	}
+	r, now, between := o.r, o.now, o.between
 	day := 24 * time.Hour
-	user := func(role advising.Role, email, name string, created time.Time) advising.User {
-		return advising.User{ID: store.NewID(), Email: email, FullName: name, Role: role,
-			PasswordHash: passwordHash, CreatedAt: created, UpdatedAt: created}
+	n := min(benchChunk, o.cases-o.done)
+	var off store.Office
+	if o.done == 0 {
+		off.Users = append(off.Users, o.admin)
+		off.Users = append(off.Users, o.advisors...)
 	}
-
-	var o benchOffice
-	opened := now.Add(-720 * day)
-	o.admin = user(advising.RoleAdmin, "admin@bench.example", "Office Admin", opened)
-	o.Users = append(o.Users, o.admin)
-	advisors := make([]advising.User, benchAdvisors)
-	for i := range advisors {
-		advisors[i] = user(advising.RoleAdvisor, fmt.Sprintf("advisor%d@bench.example", i+1),
-			fmt.Sprintf("%s %s", benchFirstNames[i], benchLastNames[len(benchLastNames)-1-i]), opened)
-		o.Users = append(o.Users, advisors[i])
-	}
-	o.focus = advisors[0]
-
-	o.Cases = make([]advising.Case, 0, benchApplicants)
-	o.WorkSamples = make([]advising.WorkSample, 0, benchApplicants*benchSamplesPerCase)
-	o.Notes = make([]advising.Note, 0, benchApplicants*benchNotesPerCase)
-	thisMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
-	for i := range benchApplicants {
+	off.Cases = make([]advising.Case, 0, n)
+	off.WorkSamples = make([]advising.WorkSample, 0, n*benchSamplesPerCase)
+	off.Notes = make([]advising.Note, 0, n*benchNotesPerCase)
+	advisors, nAdv := o.advisors, len(o.advisors)
+	for i := o.done; i < o.done+n; i++ {
 		name := benchFirstNames[r.IntN(len(benchFirstNames))] + " " + benchLastNames[r.IntN(len(benchLastNames))]
+		if i%benchRareEvery == 0 {
+			name = benchFirstNames[i/benchRareEvery%len(benchFirstNames)] + " " + benchRareName
+		}
 		created := between(now.Add(-400*day), now.Add(-5*day))
-		app := user(advising.RoleApplicant, fmt.Sprintf("applicant%05d@bench.example", i+1), name, created)
-		o.Users = append(o.Users, app)
+		app := o.user(advising.RoleApplicant, fmt.Sprintf("applicant%05d@bench.example", i+1), name, created)
+		off.Users = append(off.Users, app)
 
-		// Every fifth case belongs to the focus advisor (2,000); of the rest,
-		// one in ten is unassigned and the others go to advisors 2 to 5.
 		var advisor *advising.User
 		switch {
-		case i%benchAdvisors == 0:
+		case i%nAdv == 0:
 			advisor = &advisors[0]
-		case (i/benchAdvisors)%10 != 9:
-			advisor = &advisors[i%benchAdvisors]
+		case (i/nAdv)%10 != 9:
+			advisor = &advisors[i%nAdv]
 		}
-		status := advising.Statuses[(i/benchAdvisors)%len(advising.Statuses)]
+		status := advising.Statuses[(i/nAdv)%len(advising.Statuses)]
 		if advisor == nil {
 			status = advising.StatusNew // unassigned cases have not started
 		}
@@ -153,7 +188,7 @@ func buildBenchOffice(now time.Time, passwordHash string) benchOffice {
 		c := advising.Case{ID: store.NewID(), ApplicantID: app.ID, Status: status, StatusChangedAt: statusChanged,
 			Version: 1 + r.IntN(6), CreatedAt: created, UpdatedAt: between(statusChanged, now),
 			Applicant: advising.ApplicantRef{ID: app.ID, FullName: app.FullName, Email: app.Email},
-			Profile:   benchProfile(r, thisMonth, created)}
+			Profile:   benchProfile(r, o.thisMonth, created)}
 		if advisor != nil {
 			c.Advisor = &advising.UserRef{ID: advisor.ID, FullName: advisor.FullName}
 			if status != advising.StatusClosed && r.IntN(10) < 6 {
@@ -168,7 +203,7 @@ func buildBenchOffice(now time.Time, passwordHash string) benchOffice {
 				w.Override = &advising.Override{Label: advising.LabelHybrid, By: advisor.ID,
 					Reason: "Both sides are substantial once the attachments are read.", At: between(w.CreatedAt, now)}
 			}
-			o.WorkSamples = append(o.WorkSamples, w)
+			off.WorkSamples = append(off.WorkSamples, w)
 			c.Evidence.WorkSamples++
 			switch w.EffectiveLabel() {
 			case advising.LabelTechnologyManagement:
@@ -200,16 +235,17 @@ func buildBenchOffice(now time.Time, passwordHash string) benchOffice {
 			if (i+j)%3 == 0 {
 				vis = advising.VisibilityShared
 			}
-			o.Notes = append(o.Notes, advising.Note{ID: store.NewID(), CaseID: c.ID,
+			off.Notes = append(off.Notes, advising.Note{ID: store.NewID(), CaseID: c.ID,
 				Author: advising.UserRef{ID: author.ID, FullName: author.FullName},
 				Body:   benchNoteBodies[r.IntN(len(benchNoteBodies))], Visibility: vis, CreatedAt: at, UpdatedAt: at})
 		}
-		if i%benchAdvisors == 0 {
+		if advisor == &advisors[0] {
 			o.focusCases = append(o.focusCases, c.ID)
 		}
-		o.Cases = append(o.Cases, c)
+		off.Cases = append(off.Cases, c)
 	}
-	return o
+	o.done += n
+	return off, true
 }
 
 // benchProfile returns a filled-in profile whose experience, interest and

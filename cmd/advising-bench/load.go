@@ -24,6 +24,10 @@ type endpoint struct {
 	path   func(n uint64) string
 	body   []byte
 	want   int // the status a successful request gets
+	// clients overrides the -clients flag: latency targets are judged on
+	// one connection.
+	clients int
+	admin   bool // sent as the office's admin, not the measured advisor
 }
 
 func fixedPath(p string) func(uint64) string { return func(uint64) string { return p } }
