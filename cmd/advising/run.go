@@ -212,6 +212,8 @@ func (a *app) serve(ctx context.Context) error {
 		stop := repeat(ctx, auditPurgeEvery, a.purgeAudit)
 		defer stop()
 	}
+	stopPurge := repeat(ctx, limitsPurgeEvery, a.purgeLimits)
+	defer stopPurge()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := httpapi.NewServer(httpapi.Deps{Casework: a.cw, Log: a.log, OpenAPI: docs.OpenAPI, Registry: reg,
@@ -256,6 +258,18 @@ func (a *app) purgeAudit(ctx context.Context) {
 		return
 	}
 	a.log.Info("old audit events purged", "purged", n, "retention", a.cfg.AuditRetention.String())
+}
+
+// limitsPurgeEvery is how often a running server deletes the sign-in
+// attempts and address buckets that no longer count.
+const limitsPurgeEvery = time.Minute
+
+// purgeLimits deletes what the shared sign-in limits no longer need; a
+// failure is logged and tried again next time.
+func (a *app) purgeLimits(ctx context.Context) {
+	if _, err := a.cw.PurgeSignInLimits(ctx); err != nil && ctx.Err() == nil {
+		a.log.Warn("purge sign-in limits", "err", err)
+	}
 }
 
 // repeat runs f every interval until ctx ends or the returned stop is

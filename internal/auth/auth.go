@@ -1,5 +1,7 @@
 // Package auth issues and verifies the service's JWTs, hashes passwords and
-// throttles failed logins. It imports advising, golang-jwt and x/crypto.
+// names the keys the shared sign-in limits count under (the counting itself
+// is in the database, so that every instance shares it). It imports
+// advising, golang-jwt and x/crypto.
 package auth
 
 import (
@@ -29,15 +31,16 @@ type Claims struct {
 
 // Tokens signs and verifies HS256 access tokens.
 type Tokens struct {
-	secret []byte
-	ttl    time.Duration
-	now    func() time.Time
-	parser *jwt.Parser
+	secret   []byte
+	limitKey []byte // for Pseudonym
+	ttl      time.Duration
+	now      func() time.Time
+	parser   *jwt.Parser
 }
 
 // NewTokens returns a Tokens signing with secret; tokens live for ttl.
 func NewTokens(secret []byte, ttl time.Duration, now func() time.Time) *Tokens {
-	return &Tokens{secret: secret, ttl: ttl, now: now, parser: jwt.NewParser(
+	return &Tokens{secret: secret, limitKey: deriveLimitKey(secret), ttl: ttl, now: now, parser: jwt.NewParser(
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithIssuer(Issuer),
 		jwt.WithExpirationRequired(),

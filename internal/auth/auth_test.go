@@ -9,29 +9,6 @@ import (
 	"advising/internal/advising"
 )
 
-func TestThrottleWindow(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	th := NewThrottle(3, 15*time.Minute, func() time.Time { return now })
-	for i := 0; i < 3; i++ {
-		if locked, _ := th.Locked("a"); locked {
-			t.Fatalf("Locked(a) after %d failures = true; want false", i)
-		}
-		th.Fail("a")
-		now = now.Add(time.Minute)
-	}
-	locked, wait := th.Locked("a")
-	if !locked || wait != 12*time.Minute {
-		t.Errorf("Locked(a) after 3 failures = %v, %v; want true, 12m (until the first failure leaves the window)", locked, wait)
-	}
-	if locked, _ := th.Locked("b"); locked {
-		t.Errorf("Locked(b) = true; want keys counted separately")
-	}
-	now = now.Add(12 * time.Minute)
-	if locked, _ := th.Locked("a"); locked {
-		t.Errorf("Locked(a) once the first failure left the window = true; want false")
-	}
-}
-
 func TestHasherUsesWholePassword(t *testing.T) {
 	h := Hasher{Cost: 4}
 	pw := strings.Repeat("x", 80) + "A"
@@ -61,71 +38,38 @@ func TestTokensRoundTrip(t *testing.T) {
 	}
 }
 
-// The throttle holds at most its bound of keys, whatever keys are sent,
-// forgetting the least recently failed first, and keys of any length cost
-// the same.
-func TestThrottleBounded(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	th := NewThrottleSize(3, 15*time.Minute, 100, func() time.Time { return now })
-	for i := 0; i < 3; i++ {
-		th.Fail("victim@example.org")
-	}
-	for i := 0; i < 1000; i++ {
-		th.Fail(strings.Repeat("x", 10_000) + string(rune('a'+i%26)) + strings.Repeat("y", i))
-		if i == 50 { // the victim fails again, so it is among the most recent
-			th.Fail("victim@example.org")
+// Clients are counted by address: IPv4 as it is (also mapped into IPv6),
+// IPv6 by its /64.
+func TestClientKey(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"192.0.2.1", "192.0.2.1"},
+		{"::ffff:192.0.2.1", "192.0.2.1"},
+		{"2001:db8::1", "2001:db8::"},
+		{"2001:db8::ffff:1:2", "2001:db8::"},
+		{"2001:db8:0:1::1", "2001:db8:0:1::"},
+		{"fe80::1%eth0", "fe80::"},
+	} {
+		if got := ClientKey(netip.MustParseAddr(tt.in)); got.String() != tt.want {
+			t.Errorf("ClientKey(%s) = %s; want %s", tt.in, got, tt.want)
 		}
-		if th.Len() > 100 {
-			t.Fatalf("after %d distinct keys Len() = %d; want at most 100", i+1, th.Len())
-		}
-	}
-	if locked, _ := th.Locked("victim@example.org"); locked {
-		t.Errorf("Locked(victim) after 950 newer keys = true; want forgotten once the oldest 900 made room")
-	}
-	th2 := NewThrottleSize(3, 15*time.Minute, 100, func() time.Time { return now })
-	for i := 0; i < 3; i++ {
-		th2.Fail("victim@example.org")
-	}
-	for i := 0; i < 99; i++ {
-		th2.Fail(string(rune('a' + i)))
-	}
-	if locked, _ := th2.Locked("victim@example.org"); !locked {
-		t.Errorf("Locked(victim) with room to spare = false; want true")
-	}
-	// Expired keys leave on their own.
-	now = now.Add(16 * time.Minute)
-	th2.Fail("late@example.org")
-	if th2.Len() != 1 {
-		t.Errorf("Len() after the window passed = %d; want 1 (only the new key)", th2.Len())
 	}
 }
 
-func TestRateLimit(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	rl := NewRateLimit(6, func() time.Time { return now })
-	a := netip.MustParseAddr("192.0.2.1")
-	for i := 0; i < 6; i++ {
-		if ok, _ := rl.Allow(a); !ok {
-			t.Fatalf("Allow(a) #%d = false; want a full bucket of 6", i+1)
-		}
+// Pseudonyms are stable for one secret, differ by scope and by secret, and
+// never contain what they stand for.
+func TestPseudonym(t *testing.T) {
+	a := NewTokens([]byte(strings.Repeat("k", 32)), time.Hour, time.Now)
+	b := NewTokens([]byte(strings.Repeat("j", 32)), time.Hour, time.Now)
+	p := a.Pseudonym("email", "ada@example.org")
+	if len(p) != 64 || strings.Contains(p, "ada") {
+		t.Errorf("Pseudonym(email, ada@example.org) = %q; want 64 hex digits", p)
 	}
-	if ok, wait := rl.Allow(a); ok || wait != 10*time.Second {
-		t.Errorf("Allow(a) #7 = %v, %v; want false, 10s", ok, wait)
+	if again := NewTokens([]byte(strings.Repeat("k", 32)), time.Hour, time.Now).Pseudonym("email", "ada@example.org"); again != p {
+		t.Errorf("Pseudonym under the same secret = %q then %q; want the same", p, again)
 	}
-	if ok, _ := rl.Allow(netip.MustParseAddr("::ffff:192.0.2.1")); ok {
-		t.Errorf("Allow(a as IPv4-mapped IPv6) = true; want the same bucket as a")
-	}
-	if ok, _ := rl.Allow(netip.MustParseAddr("192.0.2.2")); !ok {
-		t.Errorf("Allow(b) = false; want its own bucket")
-	}
-	now = now.Add(10 * time.Second)
-	if ok, _ := rl.Allow(a); !ok {
-		t.Errorf("Allow(a) 10 s later = false; want one request refilled")
-	}
-	off := NewRateLimit(0, func() time.Time { return now })
-	for i := 0; i < 100; i++ {
-		if ok, _ := off.Allow(a); !ok {
-			t.Fatalf("Allow with the limit off = false; want true")
+	for _, other := range []string{a.Pseudonym("addr", "ada@example.org"), a.Pseudonym("email", "bob@example.org"), b.Pseudonym("email", "ada@example.org")} {
+		if other == p {
+			t.Errorf("Pseudonym collides for another scope, value or secret: %q", p)
 		}
 	}
 }

@@ -35,7 +35,7 @@ var errBadLogin = advising.Errorf(advising.CodeUnauthenticated, "the email or pa
 // the per-address limit the answer is CodeRateLimited. A taken email is
 // CodeConflict; an email longer than MaxEmailLen is CodeInvalid.
 func (s *Service) Register(ctx context.Context, from string, in NewAccount) (Session, error) {
-	if err := allow(s.registerRate, from, "too many accounts created from your address; try again later"); err != nil {
+	if err := s.allow(ctx, "register", from, "too many accounts created from your address; try again later"); err != nil {
 		return Session{}, err
 	}
 	email := advising.NormalizeEmail(in.Email)
@@ -78,22 +78,26 @@ func (s *Service) Register(ctx context.Context, from string, in NewAccount) (Ses
 // Login checks an email and password and starts a session. from is the
 // client's address, as for Register. Failures are CodeUnauthenticated with
 // one message, an email longer than MaxEmailLen included (it is refused
-// before any lookup, password work or lockout bookkeeping); the eleventh
-// failure for an email within the window, and any attempt after it, is
-// CodeRateLimited, as is any attempt past the per-address limit.
+// before any lookup, password work or lockout bookkeeping); once an email
+// has LoginMaxFailures failures within LoginWindow, any attempt is
+// CodeRateLimited until the oldest of them leaves the window, as is any
+// attempt past the per-address limit. Both limits are kept in the database,
+// so they hold whichever instance each attempt reaches.
 func (s *Service) Login(ctx context.Context, from, email, password string) (Session, error) {
-	if err := allow(s.loginRate, from, "too many sign-in attempts from your address; try again later"); err != nil {
+	if err := s.allow(ctx, "login", from, "too many sign-in attempts from your address; try again later"); err != nil {
 		return Session{}, err
 	}
 	key := advising.NormalizeEmail(email)
 	if len(key) > advising.MaxEmailLen {
 		return Session{}, errBadLogin
 	}
-	if err := s.lockedOut(key); err != nil {
+	attempt, err := s.beginAttempt(ctx, key)
+	if err != nil {
 		return Session{}, err
 	}
 	u, err := s.st.UserByEmail(ctx, key)
 	if err != nil && advising.ErrorCode(err) != advising.CodeNotFound {
+		s.forgetAttempt(ctx, attempt)
 		return Session{}, err
 	}
 	// Compare against a fixed hash for unknown emails too, so timing does
@@ -104,27 +108,33 @@ func (s *Service) Login(ctx context.Context, from, email, password string) (Sess
 	}
 	ok, herr := s.matches(ctx, hash, password)
 	if herr != nil {
+		s.forgetAttempt(ctx, attempt)
 		return Session{}, herr
 	}
 	if !ok || err != nil || u.Disabled {
-		s.throttle.Fail(key)
-		return Session{}, errBadLogin
+		return Session{}, errBadLogin // the attempt stays, as a failure
 	}
-	return s.startSession(ctx, u)
+	return s.startSession(ctx, u, attempt)
 }
 
-// allow takes one request for the client address from from rl; an empty
-// from is the system itself and is never limited. An address that does not
-// parse shares one bucket with every other such address.
-func allow(rl *auth.RateLimit, from, detail string) error {
-	if from == "" {
+// allow takes one request for the client address from from the limit scope
+// ("login" or "register"); an empty from is the system itself and is never
+// limited. An address that does not parse shares one bucket with every
+// other such address. The bucket is a database row, shared by every instance.
+func (s *Service) allow(ctx context.Context, scope, from, detail string) error {
+	if from == "" || s.authRate <= 0 {
 		return nil
 	}
 	addr, err := netip.ParseAddr(from)
 	if err != nil {
 		addr = netip.IPv6Unspecified()
 	}
-	if ok, wait := rl.Allow(addr); !ok {
+	key := s.tokens.Pseudonym("addr", auth.ClientKey(addr).String())
+	ok, wait, err := s.st.TakeRate(ctx, scope, key, s.authRate, s.clock())
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return &advising.Error{Code: advising.CodeRateLimited, Detail: detail, RetryAfter: retryAfter(wait)}
 	}
 	return nil
@@ -160,13 +170,48 @@ func (s *Service) acquireHashSlot(ctx context.Context) error {
 	}
 }
 
-// lockedOut is CodeRateLimited while email has used up its failed sign-ins.
-func (s *Service) lockedOut(email string) error {
-	if locked, wait := s.throttle.Locked(advising.NormalizeEmail(email)); locked {
-		return &advising.Error{Code: advising.CodeRateLimited,
-			Detail: "too many failed sign-in attempts for this email; try again later", RetryAfter: retryAfter(wait)}
+// beginAttempt records a password check for email before it happens and
+// returns the attempt's ID; it counts as a failure until forgetAttempt
+// removes it (the password matched, or the check never ran). When the
+// email already has LoginMaxFailures other attempts within LoginWindow it
+// is CodeRateLimited instead, with the wait until the oldest of them leaves
+// the window.
+//
+// Recording first and counting after, as two statements each committed on
+// its own, keeps the limit exact however many instances check at once: of
+// any attempts that pass, the one that counted last saw all the others.
+func (s *Service) beginAttempt(ctx context.Context, email string) (string, error) {
+	key := s.emailKey(email)
+	now := s.clock()
+	id, err := s.st.AddLoginAttempt(ctx, key, now, LoginWindow)
+	if err != nil {
+		return "", err
 	}
-	return nil
+	earlier, err := s.st.LoginFailures(ctx, key, id, now.Add(-LoginWindow), LoginMaxFailures)
+	if err != nil {
+		s.forgetAttempt(ctx, id)
+		return "", err
+	}
+	if len(earlier) >= LoginMaxFailures {
+		s.forgetAttempt(ctx, id) // a refused attempt does not lengthen the lockout
+		return "", &advising.Error{Code: advising.CodeRateLimited,
+			Detail:     "too many failed sign-in attempts for this email; try again later",
+			RetryAfter: retryAfter(earlier[LoginMaxFailures-1].Add(LoginWindow).Sub(now))}
+	}
+	return id, nil
+}
+
+// forgetAttempt removes an attempt that must not count as a failure. It
+// runs even when the request has been cancelled; if it fails, the attempt
+// counts as one failure until it leaves the window, which errs on the safe
+// side.
+func (s *Service) forgetAttempt(ctx context.Context, id string) {
+	_ = s.st.ForgetLoginAttempt(context.WithoutCancel(ctx), id)
+}
+
+// emailKey is the pseudonym the lockout counts an email under.
+func (s *Service) emailKey(email string) string {
+	return s.tokens.Pseudonym("email", advising.NormalizeEmail(email))
 }
 
 func (s *Service) dummyHash() string {
@@ -180,15 +225,22 @@ func (s *Service) expiry() time.Time {
 	return s.tokens.Expiry().UTC().Truncate(time.Second)
 }
 
-// startSession records a new session for u and issues its token.
-func (s *Service) startSession(ctx context.Context, u advising.User) (Session, error) {
+// startSession records a new session for u and issues its token; the
+// sign-in attempt that matched is forgotten in the same transaction.
+func (s *Service) startSession(ctx context.Context, u advising.User, attempt string) (Session, error) {
 	now, expires := s.clock(), s.expiry()
 	var sid string
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.ForgetLoginAttempt(ctx, attempt); err != nil {
+			return err
+		}
 		var err error
 		sid, err = tx.CreateSession(ctx, u.ID, now, expires)
 		return err
 	})
+	if err != nil {
+		s.forgetAttempt(ctx, attempt)
+	}
 	if err != nil {
 		return Session{}, err
 	}
@@ -249,28 +301,37 @@ func (s *Service) ChangePassword(ctx context.Context, a advising.Actor, current,
 	if err != nil {
 		return err
 	}
-	if err := s.lockedOut(u.Email); err != nil {
+	attempt, err := s.beginAttempt(ctx, u.Email)
+	if err != nil {
 		return err
 	}
 	ok, err := s.matches(ctx, u.PasswordHash, current)
 	if err != nil {
+		s.forgetAttempt(ctx, attempt)
 		return err
 	}
 	if !ok {
-		s.throttle.Fail(advising.NormalizeEmail(u.Email))
 		return advising.Invalid(advising.FieldError{Field: "current_password", Message: "is not your current password"})
 	}
 	hash, err := s.hash(ctx, next)
 	if err != nil {
+		s.forgetAttempt(ctx, attempt)
 		return err
 	}
 	now := s.clock()
-	return s.st.Tx(ctx, func(tx *store.Store) error {
+	err = s.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.ForgetLoginAttempt(ctx, attempt); err != nil {
+			return err
+		}
 		if err := tx.SetPassword(ctx, u.ID, hash, now); err != nil {
 			return err
 		}
 		return audit(ctx, tx, a, now, "user.password_changed", "user", u.ID, "")
 	})
+	if err != nil {
+		s.forgetAttempt(ctx, attempt)
+	}
+	return err
 }
 
 // NewStaff is an account an admin creates.
@@ -358,7 +419,11 @@ func (s *Service) UpdateUser(ctx context.Context, a advising.Actor, id string, c
 }
 
 // BootstrapAdmin creates the given admin when no admin exists yet. It
-// reports whether it created one.
+// reports whether it created one. Several instances may start at once: the
+// admin count is read again in the transaction and the insert does nothing
+// when the email is already taken, so exactly one admin is created and no
+// instance fails because another got there first. An email taken by an
+// account that is not an admin is CodeConflict.
 func (s *Service) BootstrapAdmin(ctx context.Context, email, password, fullName string) (bool, error) {
 	n, err := s.st.CountUsersByRole(ctx, advising.RoleAdmin)
 	if err != nil || n > 0 {
@@ -368,16 +433,44 @@ func (s *Service) BootstrapAdmin(ctx context.Context, email, password, fullName 
 	if err != nil {
 		return false, err
 	}
+	email = advising.NormalizeEmail(email)
 	now := s.clock()
+	created := false
 	err = s.st.Tx(ctx, func(tx *store.Store) error {
-		u, err := tx.CreateUser(ctx, advising.User{Email: advising.NormalizeEmail(email), FullName: fullName,
+		created = false
+		if n, err := tx.CountUsersByRole(ctx, advising.RoleAdmin); err != nil || n > 0 {
+			return err
+		}
+		u, inserted, err := tx.CreateUserUnlessTaken(ctx, advising.User{Email: email, FullName: fullName,
 			Role: advising.RoleAdmin, PasswordHash: hash, CreatedAt: now, UpdatedAt: now})
 		if err != nil {
 			return err
 		}
+		if !inserted {
+			// Taken meanwhile (by another instance's bootstrap, when it
+			// is an admin) or before (by someone else's account).
+			other, err := tx.UserByEmail(ctx, email)
+			if err != nil {
+				return err
+			}
+			if other.Role != advising.RoleAdmin {
+				return advising.Errorf(advising.CodeConflict, "an account with this email already exists and is not an admin")
+			}
+			return nil
+		}
+		created = true
 		return audit(ctx, tx, advising.Actor{}, now, "user.bootstrapped", "user", u.ID, "")
 	})
-	return err == nil, err
+	return created && err == nil, err
+}
+
+// PurgeSignInLimits deletes the sign-in attempts that have left the lockout
+// window and the address buckets that have refilled, and reports how many
+// rows went. run() calls it every minute on every instance; the tables stay
+// about as large as the last quarter of an hour's failures and the last
+// minute's clients, whatever is sent.
+func (s *Service) PurgeSignInLimits(ctx context.Context) (int64, error) {
+	return s.st.PurgeLimits(ctx, s.clock(), LoginWindow)
 }
 
 // OfficeIsEmpty reports whether no account exists yet.

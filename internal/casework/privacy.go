@@ -376,6 +376,12 @@ func (s *Service) EraseApplicant(ctx context.Context, a advising.Actor, applican
 		}
 	}
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		// The case's lock first, as every evidence change takes it: an
+		// upload racing the erasure either commits before it (and is
+		// erased) or finds no case.
+		if err := lockApplicantCase(ctx, tx, applicantID); err != nil {
+			return err
+		}
 		now := s.clock()
 		u, err := tx.UserByID(ctx, applicantID)
 		if advising.ErrorCode(err) == advising.CodeNotFound || (err == nil && u.Role != advising.RoleApplicant) {
@@ -389,6 +395,11 @@ func (s *Service) EraseApplicant(ctx context.Context, a advising.Actor, applican
 			return err
 		}
 		if _, err := tx.EraseApplicant(ctx, applicantID, ca.ID); err != nil {
+			return err
+		}
+		// The lockout's rows name the email only by a keyed hash, but they
+		// are the applicant's all the same: they go too.
+		if err := tx.ForgetLoginFailures(ctx, s.emailKey(u.Email)); err != nil {
 			return err
 		}
 		return audit(ctx, tx, a, now, "applicant.erased", "user", applicantID, ca.ID)
@@ -413,18 +424,16 @@ func (s *Service) checkOwnPassword(ctx context.Context, userID, password string)
 	if err != nil {
 		return err
 	}
-	if err := s.lockedOut(u.Email); err != nil {
-		return err
-	}
-	ok, err := s.matches(ctx, u.PasswordHash, password)
+	attempt, err := s.beginAttempt(ctx, u.Email)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		s.throttle.Fail(advising.NormalizeEmail(u.Email))
-		return advising.Invalid(advising.FieldError{Field: "password", Message: "is not your password"})
+	ok, err := s.matches(ctx, u.PasswordHash, password)
+	if err != nil || ok {
+		s.forgetAttempt(ctx, attempt)
+		return err
 	}
-	return nil
+	return advising.Invalid(advising.FieldError{Field: "password", Message: "is not your password"})
 }
 
 // PurgeAudit deletes the audit events older than retention and, when it

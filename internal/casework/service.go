@@ -18,24 +18,24 @@ import (
 
 // Service runs the use cases.
 type Service struct {
-	st       *store.Store
-	tokens   *auth.Tokens
-	hasher   auth.Hasher
-	throttle *auth.Throttle
-	now      func() time.Time
+	st     *store.Store
+	tokens *auth.Tokens
+	hasher auth.Hasher
+	now    func() time.Time
 
-	// Per-client-address limits on sign-in and registration, shared by the
-	// API and the pages; and a bound on concurrent password hashing, so a
-	// flood of sign-ins queues instead of taking every core.
-	loginRate    *auth.RateLimit
-	registerRate *auth.RateLimit
-	hashSlots    chan struct{}
+	// Per-client-address limit (a minute) on sign-in and on registration,
+	// shared by the API and the pages and, through the database, by every
+	// instance; and a bound on concurrent password hashing, so a flood of
+	// sign-ins queues instead of taking every core.
+	authRate  int
+	hashSlots chan struct{}
 
 	dummyOnce sync.Once
 	dummy     string
 }
 
-// Login throttling: at most this many failures per email per window.
+// Login throttling: at most this many failures per email per window, counted
+// in the database for every instance together.
 const (
 	LoginMaxFailures = 10
 	LoginWindow      = 15 * time.Minute
@@ -67,10 +67,7 @@ func New(o Options) *Service {
 		slots = runtime.GOMAXPROCS(0)
 	}
 	return &Service{st: o.Store, tokens: o.Tokens, hasher: o.Hasher, now: now,
-		throttle:     auth.NewThrottle(LoginMaxFailures, LoginWindow, now),
-		loginRate:    auth.NewRateLimit(o.AuthRate, now),
-		registerRate: auth.NewRateLimit(o.AuthRate, now),
-		hashSlots:    make(chan struct{}, slots)}
+		authRate: o.AuthRate, hashSlots: make(chan struct{}, slots)}
 }
 
 // clock returns the current instant in UTC, truncated to microseconds so
