@@ -244,7 +244,10 @@ func (s *Service) UpdateCase(ctx context.Context, a advising.Actor, caseID strin
 	}
 	var view CaseView
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
-		now := s.clock() // inside the write lock: case times follow commit order
+		if err := tx.LockCase(ctx, caseID); err != nil {
+			return err
+		}
+		now := s.clock() // after the case's lock: its times follow commit order
 		ca, err := tx.CaseAccessByID(ctx, caseID)
 		if err != nil {
 			return err
@@ -303,16 +306,21 @@ func (s *Service) AssignCase(ctx context.Context, a advising.Actor, caseID strin
 	}
 	var view CaseView
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
-		now := s.clock() // inside the write lock: case times follow commit order
 		if advisorID != nil {
-			u, err := tx.UserByID(ctx, *advisorID)
-			if err != nil && advising.ErrorCode(err) != advising.CodeNotFound {
+			// The advisor's row first, then the case's, in every transaction
+			// that takes both, so two never wait on each other.
+			ok, err := tx.LockEnabledAdvisor(ctx, *advisorID)
+			if err != nil {
 				return err
 			}
-			if err != nil || u.Role != advising.RoleAdvisor || u.Disabled {
+			if !ok {
 				return advising.Invalid(advising.FieldError{Field: "advisor_id", Message: "must be the id of an enabled advisor"})
 			}
 		}
+		if err := tx.LockCase(ctx, caseID); err != nil {
+			return err
+		}
+		now := s.clock() // after the case's lock: its times follow commit order
 		ca, err := tx.CaseAccessByID(ctx, caseID)
 		if err != nil {
 			return err
@@ -358,7 +366,10 @@ func (s *Service) Recommend(ctx context.Context, a advising.Actor, caseID string
 	}
 	var view CaseView
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
-		now := s.clock() // inside the write lock: case times follow commit order
+		if err := tx.LockCase(ctx, caseID); err != nil {
+			return err
+		}
+		now := s.clock() // after the case's lock: its times follow commit order
 		ca, err := tx.CaseAccessByID(ctx, caseID)
 		if err != nil {
 			return err

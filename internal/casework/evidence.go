@@ -44,6 +44,30 @@ func seeApplicant(ctx context.Context, st *store.Store, a advising.Actor, applic
 	return store.CaseAccess{}, errApplicantNotFound
 }
 
+// lockApplicantCase and lockSampleCase take the row lock of the case whose
+// evidence a use case changes, as its transaction's first statement
+// (store.LockCase); a case or sample that does not exist is not-found, as
+// the rules below answer.
+func lockApplicantCase(ctx context.Context, tx *store.Store, applicantID string) error {
+	if err := tx.LockCaseOfApplicant(ctx, applicantID); err != nil {
+		if advising.ErrorCode(err) == advising.CodeNotFound {
+			return errApplicantNotFound
+		}
+		return err
+	}
+	return nil
+}
+
+func lockSampleCase(ctx context.Context, tx *store.Store, sampleID string) error {
+	if err := tx.LockCaseOfWorkSample(ctx, sampleID); err != nil {
+		if advising.ErrorCode(err) == advising.CodeNotFound {
+			return errWorkSampleNotFound
+		}
+		return err
+	}
+	return nil
+}
+
 // ownEvidence is the rule for changing evidence: only the applicant may
 // edit their own profile and work samples. Staff are refused outright
 // (CodeForbidden, which the route guard also gives); another applicant's
@@ -136,7 +160,10 @@ func (s *Service) ReplaceProfile(ctx context.Context, a advising.Actor, applican
 		p.Responsibilities = []string{}
 	}
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
-		now := s.clock() // inside the write lock: case times follow commit order
+		if err := lockApplicantCase(ctx, tx, applicantID); err != nil {
+			return err
+		}
+		now := s.clock() // after the case's lock: its times follow commit order
 		ca, err := ownEvidence(ctx, tx, a, applicantID)
 		if err != nil {
 			return err
@@ -236,13 +263,16 @@ func (s *Service) SubmitWorkSample(ctx context.Context, a advising.Actor, applic
 	c := classification(in.Title, in.Description)
 	var w advising.WorkSample
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
-		now := s.clock() // inside the write lock: case times follow commit order
+		if err := lockApplicantCase(ctx, tx, applicantID); err != nil {
+			return err
+		}
+		now := s.clock() // after the case's lock: its times follow commit order
 		ca, err := ownEvidence(ctx, tx, a, applicantID)
 		if err != nil {
 			return err
 		}
-		// Counted inside the write transaction: SQLite transactions are
-		// immediate, so concurrent submissions queue and cannot pass the cap.
+		// Counted under the case's lock: concurrent submissions, from any
+		// instance, queue on it and cannot pass the cap.
 		if err := checkRoom(ctx, tx, applicantID); err != nil {
 			return err
 		}
@@ -351,7 +381,10 @@ func (s *Service) ReviseWorkSample(ctx context.Context, a advising.Actor, id, ti
 	c := classification(title, description)
 	var w advising.WorkSample
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
-		now := s.clock() // inside the write lock: case times follow commit order
+		if err := lockSampleCase(ctx, tx, id); err != nil {
+			return err
+		}
+		now := s.clock() // after the case's lock: its times follow commit order
 		var err error
 		if w, err = sampleFor(ctx, tx, a, id, ownEvidence); err != nil {
 			return err
@@ -376,7 +409,10 @@ func (s *Service) ReviseWorkSample(ctx context.Context, a advising.Actor, id, ti
 // CodeNotFound).
 func (s *Service) DeleteWorkSample(ctx context.Context, a advising.Actor, id string) error {
 	return s.st.Tx(ctx, func(tx *store.Store) error {
-		now := s.clock() // inside the write lock: case times follow commit order
+		if err := lockSampleCase(ctx, tx, id); err != nil {
+			return err
+		}
+		now := s.clock() // after the case's lock: its times follow commit order
 		w, err := sampleFor(ctx, tx, a, id, ownEvidence)
 		if err != nil {
 			return err
@@ -405,7 +441,10 @@ func (s *Service) OverrideLabel(ctx context.Context, a advising.Actor, id string
 	}
 	var w advising.WorkSample
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
-		now := s.clock() // inside the write lock: case times follow commit order
+		if err := lockSampleCase(ctx, tx, id); err != nil {
+			return err
+		}
+		now := s.clock() // after the case's lock: its times follow commit order
 		var err error
 		if w, err = sampleFor(ctx, tx, a, id, reviewEvidence); err != nil {
 			return err
@@ -433,7 +472,10 @@ func (s *Service) OverrideLabel(ctx context.Context, a advising.Actor, id string
 // changes (and audits) nothing. Callers as for OverrideLabel.
 func (s *Service) RemoveOverride(ctx context.Context, a advising.Actor, id string) error {
 	return s.st.Tx(ctx, func(tx *store.Store) error {
-		now := s.clock() // inside the write lock: case times follow commit order
+		if err := lockSampleCase(ctx, tx, id); err != nil {
+			return err
+		}
+		now := s.clock() // after the case's lock: its times follow commit order
 		w, err := sampleFor(ctx, tx, a, id, reviewEvidence)
 		if err != nil || w.Override == nil {
 			return err

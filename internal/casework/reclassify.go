@@ -96,7 +96,7 @@ func (s *Service) Reclassify(ctx context.Context, a advising.Actor, dryRun bool)
 // reclassifyStep classifies one page of samples inside tx and stores what
 // changed, tallying into step.
 func (s *Service) reclassifyStep(ctx context.Context, tx *store.Store, a advising.Actor, batch []advising.WorkSample, step *ReclassifyResult) error {
-	now := s.clock() // inside the write lock: case times follow commit order
+	now := s.clock()
 	cases := map[string]bool{}
 	for _, w := range batch {
 		c := classification(w.Title, w.Description)
@@ -104,8 +104,11 @@ func (s *Service) reclassifyStep(ctx context.Context, tx *store.Store, a advisin
 		if sameClassification(c, w.Classification) {
 			continue // nothing to write, not even the version
 		}
-		if err := tx.SetClassification(ctx, w.ID, c); err != nil {
-			return err
+		if ok, err := tx.ReclassifyWorkSample(ctx, w, c); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			continue // revised or deleted meanwhile: the edit classified it already
 		}
 		if c.Label == w.Classification.Label && c.Borderline == w.Classification.Borderline {
 			continue // wording or version only: nothing an advisor needs to know

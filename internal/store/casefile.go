@@ -137,3 +137,54 @@ func (s *Store) updateCase(ctx context.Context, id string, set map[string]any) e
 	}
 	return nil
 }
+
+// Row locks. On PostgreSQL, transactions of different instances (and of
+// one) run side by side, so a use case that reads a case and then writes
+// it must hold the case's row for the whole transaction: LockCase* is then
+// its first statement. It is an UPDATE that changes nothing, the portable
+// way to take a row lock (no SELECT ... FOR UPDATE, which SQLite lacks):
+// a second transaction's LockCase waits until the first commits, and since
+// each statement of a READ COMMITTED transaction reads what is committed
+// when it starts, everything read after the lock is the latest. Under
+// SQLite's single writer the lock is already held and this costs one
+// statement. Not-found when there is no such case.
+
+// LockCase holds the case's row until the transaction ends.
+func (s *Store) LockCase(ctx context.Context, id string) error {
+	return s.lockCase(ctx, "UPDATE cases SET version = version WHERE id = ?", id)
+}
+
+// LockCaseOfApplicant holds the row of the applicant's case.
+func (s *Store) LockCaseOfApplicant(ctx context.Context, applicantID string) error {
+	return s.lockCase(ctx, "UPDATE cases SET version = version WHERE applicant_id = ?", applicantID)
+}
+
+// LockCaseOfWorkSample holds the row of the case a work sample belongs to;
+// not-found also when there is no such sample.
+func (s *Store) LockCaseOfWorkSample(ctx context.Context, sampleID string) error {
+	return s.lockCase(ctx, "UPDATE cases SET version = version WHERE id = (SELECT case_id FROM work_samples WHERE id = ?)", sampleID)
+}
+
+func (s *Store) lockCase(ctx context.Context, q, arg string) error {
+	res := s.w.WithContext(ctx).Exec(q, arg)
+	if res.Error != nil {
+		return mapErr(res.Error, "lock case")
+	}
+	if res.RowsAffected == 0 {
+		return advising.Errorf(advising.CodeNotFound, "case not found")
+	}
+	return nil
+}
+
+// LockEnabledAdvisor holds the row of the user id if it is an advisor and
+// not disabled, and reports whether it is. Holding it orders an assignment
+// against a concurrent disable: the disable waits for the assignment to
+// commit, or the assignment, coming second, sees the advisor disabled.
+func (s *Store) LockEnabledAdvisor(ctx context.Context, id string) (bool, error) {
+	res := s.w.WithContext(ctx).Exec("UPDATE users SET role = role WHERE id = ? AND role = ? AND disabled = ?",
+		id, string(advising.RoleAdvisor), false)
+	if res.Error != nil {
+		return false, mapErr(res.Error, "lock advisor")
+	}
+	return res.RowsAffected == 1, nil
+}

@@ -195,7 +195,14 @@ func (s *Store) WorkSamplesByApplicant(ctx context.Context, applicantID string) 
 // those awaiting an advisor's reading (borderline, no override), into the
 // case row and bumps its version. Call it in the transaction of every work
 // sample change, so the counters never go stale.
+//
+// It takes the case's row lock (LockCase) before it counts, so that on
+// PostgreSQL two transactions changing one case's samples side by side
+// count one after the other and the second sees the first's sample.
 func (s *Store) RefreshEvidence(ctx context.Context, caseID string, now time.Time) error {
+	if err := s.LockCase(ctx, caseID); err != nil {
+		return err
+	}
 	type count struct {
 		Label  string
 		N      int
@@ -294,6 +301,22 @@ func (s *Store) SetClassification(ctx context.Context, id string, c advising.Cla
 		return advising.Errorf(advising.CodeNotFound, "work sample not found")
 	}
 	return nil
+}
+
+// ReclassifyWorkSample replaces w's automatic classification with c, as
+// SetClassification does, but only while the sample still has w's title and
+// text; it reports whether it did. A sample revised (and so classified
+// afresh) or deleted since w was read is left alone, so a reclassification
+// running beside an edit never labels the new text by the old.
+func (s *Store) ReclassifyWorkSample(ctx context.Context, w advising.WorkSample, c advising.Classification) (bool, error) {
+	row := newWorkSampleRow(advising.WorkSample{ID: w.ID, Classification: c})
+	res := s.w.WithContext(ctx).Model(&workSampleRow{}).Where("id = ? AND title = ? AND description = ?", w.ID, w.Title, w.Description).
+		Select("label", "deliverable_type", "indicators_tm", "indicators_em", "rationale", "classifier_version", "borderline").
+		Updates(&row)
+	if res.Error != nil {
+		return false, mapErr(res.Error, "update classification")
+	}
+	return res.RowsAffected == 1, nil
 }
 
 // DeleteWorkSample removes a work sample. A missing sample is not-found.

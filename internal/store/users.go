@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm/clause"
+
 	"advising/internal/advising"
 )
 
@@ -39,6 +41,21 @@ func (s *Store) CreateUser(ctx context.Context, u advising.User) (advising.User,
 		return advising.User{}, mapErr(err, "insert user")
 	}
 	return row.user(), nil
+}
+
+// CreateUserUnlessTaken inserts u, giving it an ID, unless its email is
+// taken; it reports whether it inserted. A concurrent insert of the same
+// email (another instance starting up) is waited for and then counts as
+// taken, never as an error.
+func (s *Store) CreateUserUnlessTaken(ctx context.Context, u advising.User) (advising.User, bool, error) {
+	u.ID = NewID()
+	row := userRow{ID: u.ID, Email: u.Email, FullName: u.FullName, Role: string(u.Role),
+		PasswordHash: u.PasswordHash, Disabled: u.Disabled, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+	res := s.w.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "email"}}, DoNothing: true}).Create(&row)
+	if res.Error != nil {
+		return advising.User{}, false, mapErr(res.Error, "insert user")
+	}
+	return row.user(), res.RowsAffected == 1, nil
 }
 
 // UserByID returns the user with the given ID, or a not-found error.
