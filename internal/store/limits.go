@@ -15,15 +15,15 @@ func micros(t time.Time) int64 { return t.UnixMicro() }
 
 // takeRateSQL is a token bucket in one atomic statement, as a theoretical
 // arrival time (GCRA): a request is allowed when the bucket's tat, or now if
-// that is later, is at most @limit (now plus the burst allowance), and then
+// that is later, is at most @ceiling (now plus the burst allowance), and then
 // moves the tat one @step on; a refused request changes nothing. The SET
 // expressions all read the row as it was, on SQLite and PostgreSQL alike,
 // and concurrent requests for one key queue on its row, so none is lost.
 const takeRateSQL = `INSERT INTO auth_limits (scope, key_hash, tat, allowed) VALUES (@scope, @key, @first, TRUE)
 	ON CONFLICT (scope, key_hash) DO UPDATE SET
-		allowed = CASE WHEN auth_limits.tat <= @limit THEN TRUE ELSE FALSE END,
+		allowed = CASE WHEN auth_limits.tat <= @ceiling THEN TRUE ELSE FALSE END,
 		tat = CASE WHEN auth_limits.tat <= @now THEN @first
-			WHEN auth_limits.tat <= @limit THEN auth_limits.tat + @step
+			WHEN auth_limits.tat <= @ceiling THEN auth_limits.tat + @step
 			ELSE auth_limits.tat END
 	RETURNING allowed, tat`
 
@@ -41,7 +41,7 @@ func (s *Store) TakeRate(ctx context.Context, scope, key string, perMinute int, 
 	)
 	err := s.Tx(ctx, func(tx *Store) error {
 		return tx.w.WithContext(ctx).Raw(takeRateSQL, sql.Named("scope", scope), sql.Named("key", key),
-			sql.Named("first", n+step), sql.Named("now", n), sql.Named("limit", limit), sql.Named("step", step)).
+			sql.Named("first", n+step), sql.Named("now", n), sql.Named("ceiling", limit), sql.Named("step", step)).
 			Row().Scan(&allowed, &tat)
 	})
 	if err != nil {
