@@ -96,6 +96,18 @@ func (s *Service) Reclassify(ctx context.Context, a advising.Actor, dryRun bool)
 // reclassifyStep classifies one page of samples inside tx and stores what
 // changed, tallying into step.
 func (s *Service) reclassifyStep(ctx context.Context, tx *store.Store, a advising.Actor, batch []advising.WorkSample, step *ReclassifyResult) error {
+	// The page's cases are locked first, in ID order, as any other
+	// evidence change locks its one case before touching a sample: no two
+	// transactions then wait on each other's rows.
+	all := map[string]bool{}
+	for _, w := range batch {
+		all[w.CaseID] = true
+	}
+	for _, id := range slices.Sorted(maps.Keys(all)) {
+		if err := tx.LockCase(ctx, id); err != nil && advising.ErrorCode(err) != advising.CodeNotFound { // erased meanwhile
+			return err
+		}
+	}
 	now := s.clock()
 	cases := map[string]bool{}
 	for _, w := range batch {

@@ -201,6 +201,9 @@ func (s *Store) WorkSamplesByApplicant(ctx context.Context, applicantID string) 
 // count one after the other and the second sees the first's sample.
 func (s *Store) RefreshEvidence(ctx context.Context, caseID string, now time.Time) error {
 	if err := s.LockCase(ctx, caseID); err != nil {
+		if advising.ErrorCode(err) == advising.CodeNotFound {
+			return nil // no case, nothing to count (as before the lock)
+		}
 		return err
 	}
 	type count struct {
