@@ -1,11 +1,14 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"syscall"
+	"time"
 )
 
 // The database's files hold applicants' personal data: the database, its
@@ -101,6 +104,52 @@ func lockDatabase(path string, exclusive bool) (*dbLock, error) {
 
 func (l *dbLock) release() error {
 	if l == nil || l.f == nil {
+		return nil
+	}
+	err := l.f.Close() // closing the descriptor releases the flock
+	l.f = nil
+	return err
+}
+
+// migrateLock is goose's lock for an SQLite file: an exclusive flock on
+// PATH.migrate-lock, waited for, so that servers starting together over one
+// file apply the migrations one after the other (the second finds them
+// applied) instead of both creating the first tables. PostgreSQL uses an
+// advisory lock instead.
+type migrateLock struct {
+	path string
+	f    *os.File
+}
+
+// migrateLockPoll is how often a waiting migration tries the lock again.
+const migrateLockPoll = 20 * time.Millisecond
+
+func (l *migrateLock) Lock(ctx context.Context, _ *sql.DB) error {
+	f, err := os.OpenFile(l.path+".migrate-lock", os.O_RDWR|os.O_CREATE, fileMode)
+	if err != nil {
+		return fileError(l.path+".migrate-lock", err)
+	}
+	for {
+		err := flock(f, true)
+		if err == nil {
+			l.f = f
+			return nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			_ = f.Close()
+			return fmt.Errorf("lock %s for migrations: %w", l.path, err)
+		}
+		select {
+		case <-ctx.Done():
+			_ = f.Close()
+			return ctx.Err()
+		case <-time.After(migrateLockPoll):
+		}
+	}
+}
+
+func (l *migrateLock) Unlock(context.Context, *sql.DB) error {
+	if l.f == nil {
 		return nil
 	}
 	err := l.f.Close() // closing the descriptor releases the flock

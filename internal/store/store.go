@@ -145,9 +145,10 @@ func open(path string) (*Store, error) {
 }
 
 // Migrate applies every pending migration from the embedded files. Running it
-// on an up-to-date database does nothing.
+// on an up-to-date database does nothing. Servers starting together take
+// turns (migrateLock), so the migrations run once.
 func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
-	p, err := goose.NewProvider(goose.DialectSQLite3, s.wr, migrations.FS)
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.wr, migrations.FS, goose.WithLocker(&migrateLock{path: s.path}))
 	if err != nil {
 		return 0, fmt.Errorf("prepare migrations: %w", err)
 	}
