@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"net/netip"
+	"strings"
 	"time"
 
 	"advising/internal/advising"
@@ -25,6 +26,24 @@ type NewAccount struct {
 	FullName string
 }
 
+// normalized is in with its email trimmed and lower-cased and its name
+// trimmed, as it is checked and stored.
+func (in NewAccount) normalized() NewAccount {
+	in.Email, in.FullName = advising.NormalizeEmail(in.Email), strings.TrimSpace(in.FullName)
+	return in
+}
+
+// Check records on v every problem with the account, under the API's field
+// names (email, password, full_name). Register and CreateUser apply it; a
+// form may call it first to show its own checks (a repeated password)
+// beside these in one answer.
+func (in NewAccount) Check(v *advising.Validator) {
+	in = in.normalized()
+	advising.CheckEmail(v, "email", in.Email)
+	advising.CheckPassword(v, "password", in.Password)
+	advising.CheckFullName(v, "full_name", in.FullName)
+}
+
 // errBadLogin is the one answer for an unknown email, a wrong password and a
 // disabled account, so a login reveals nothing about who has an account.
 var errBadLogin = advising.Errorf(advising.CodeUnauthenticated, "the email or password is incorrect")
@@ -33,15 +52,19 @@ var errBadLogin = advising.Errorf(advising.CodeUnauthenticated, "the email or pa
 // advisor) and starts their first session, in one transaction. from is the
 // client's address ("" for the system itself, which is not limited): past
 // the per-address limit the answer is CodeRateLimited. A taken email is
-// CodeConflict; an email longer than MaxEmailLen is CodeInvalid.
+// CodeConflict; an account that breaks the rules of NewAccount.Check is
+// CodeInvalid, found before any password work.
 func (s *Service) Register(ctx context.Context, from string, in NewAccount) (Session, error) {
 	if err := s.allow(ctx, "register", from, "too many accounts created from your address; try again later"); err != nil {
 		return Session{}, err
 	}
-	email := advising.NormalizeEmail(in.Email)
-	if len(email) > advising.MaxEmailLen {
-		return Session{}, advising.Invalid(advising.FieldError{Field: "email", Message: "must be a valid email address"})
+	var v advising.Validator
+	in.Check(&v)
+	if err := v.Err(); err != nil {
+		return Session{}, err
 	}
+	in = in.normalized()
+	email := in.Email
 	hash, err := s.hash(ctx, in.Password)
 	if err != nil {
 		return Session{}, err
@@ -292,11 +315,18 @@ func (s *Service) Me(ctx context.Context, a advising.Actor) (advising.User, erro
 }
 
 // ChangePassword replaces the caller's password after checking the current
-// one (CodeInvalid on mismatch); every earlier session ends. A wrong current
+// one (CodeInvalid on mismatch, or when next breaks the password rule, which
+// is checked first and costs no attempt); every earlier session ends. A wrong current
 // password counts as a failed login for the account, so once its email is
 // locked the answer is CodeRateLimited, right password or not: the form
 // cannot be used to guess a password past the sign-in lockout.
 func (s *Service) ChangePassword(ctx context.Context, a advising.Actor, current, next string) error {
+	var v advising.Validator
+	v.Check(current != "", "current_password", "is required")
+	advising.CheckPassword(&v, "new_password", next)
+	if err := v.Err(); err != nil {
+		return err
+	}
 	u, err := s.st.UserByID(ctx, a.UserID)
 	if err != nil {
 		return err
@@ -341,14 +371,19 @@ type NewStaff struct {
 }
 
 // CreateUser lets an admin create an advisor or admin account. A taken email
-// is CodeConflict; any other role is CodeInvalid.
+// is CodeConflict; an account that breaks NewAccount.Check's rules, or any
+// other role, is CodeInvalid.
 func (s *Service) CreateUser(ctx context.Context, a advising.Actor, in NewStaff) (advising.User, error) {
 	if !a.IsAdmin() {
 		return advising.User{}, advising.Errorf(advising.CodeForbidden, "only an admin may create accounts")
 	}
-	if in.Role != advising.RoleAdvisor && in.Role != advising.RoleAdmin {
-		return advising.User{}, advising.Invalid(advising.FieldError{Field: "role", Message: "must be one of: advisor, admin"})
+	var v advising.Validator
+	in.Check(&v)
+	advising.CheckStaffRole(&v, "role", in.Role)
+	if err := v.Err(); err != nil {
+		return advising.User{}, err
 	}
+	in.NewAccount = in.NewAccount.normalized()
 	hash, err := s.hash(ctx, in.Password)
 	if err != nil {
 		return advising.User{}, err
@@ -398,10 +433,20 @@ type UserChanges = store.UserChanges
 
 // UpdateUser lets an admin rename or disable/enable an account. An admin may
 // not disable their own account (CodeConflict), so the office cannot lock
-// itself out by accident.
+// itself out by accident; a new name follows the full-name rule
+// (CodeInvalid).
 func (s *Service) UpdateUser(ctx context.Context, a advising.Actor, id string, ch UserChanges) (advising.User, error) {
 	if !a.IsAdmin() {
 		return advising.User{}, advising.Errorf(advising.CodeForbidden, "only an admin may change accounts")
+	}
+	if ch.FullName != nil {
+		name := strings.TrimSpace(*ch.FullName)
+		var v advising.Validator
+		advising.CheckFullName(&v, "full_name", name)
+		if err := v.Err(); err != nil {
+			return advising.User{}, err
+		}
+		ch.FullName = &name
 	}
 	if ch.Disabled != nil && *ch.Disabled && id == a.UserID {
 		return advising.User{}, advising.Errorf(advising.CodeConflict, "you cannot disable your own account")

@@ -110,6 +110,17 @@ func optional[T ~string](v *T) *string {
 // handlers call it before treating an error as a bug.
 func StorageFault(err error) error { return store.Fault(err) }
 
+// Explain returns the *advising.Error a front door answers err with, its
+// status from advising's one code table: a storage fault as CodeUnavailable,
+// otherwise as advising.Explain decides. nil means an internal failure: the
+// caller logs err once and answers 500 without detail.
+func Explain(err error) *advising.Error {
+	if f := StorageFault(err); f != nil {
+		err = f // a full disk or a damaged page is a 503, not a bug
+	}
+	return advising.Explain(err)
+}
+
 // Ready reports whether the database answers and can be written; when it
 // cannot, the error is CodeUnavailable.
 func (s *Service) Ready(ctx context.Context) error {

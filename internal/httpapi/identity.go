@@ -36,12 +36,18 @@ func newSessionResponse(s casework.Session) sessionResponse {
 	return sessionResponse{AccessToken: s.AccessToken, TokenType: "Bearer", ExpiresIn: s.ExpiresIn, User: newUserResponse(s.User)}
 }
 
-// accountFields are the validation rules shared by register and user creation.
+// accountFields are the members register and user creation share. Their
+// rules are casework's (NewAccount.Check), the same the pages apply.
 type accountFields struct {
-	Email    string `json:"email" validate:"required,max=254,email"`
-	Password string `json:"password" validate:"required,min=10,max=128" text:"any"`
-	FullName string `json:"full_name" validate:"required,notblank,max=200"`
+	Email    string `json:"email"`
+	Password string `json:"password" text:"any"`
+	FullName string `json:"full_name"`
 }
+
+// normalize trims and lower-cases the email before the control-character
+// check, so " Ada@Example.org\t" is accepted and compared as
+// "ada@example.org", as the contract's trimming promises.
+func (a *accountFields) normalize() { a.Email = advising.NormalizeEmail(a.Email) }
 
 func (a accountFields) account() casework.NewAccount {
 	return casework.NewAccount{Email: a.Email, Password: a.Password, FullName: a.FullName}
@@ -62,10 +68,6 @@ func handleRegister(cw *casework.Service) echo.HandlerFunc {
 		return c.JSON(http.StatusCreated, newSessionResponse(s))
 	}
 }
-
-// normalize trims and lower-cases the email before validation, so
-// " Ada@Example.org " is accepted and compared as "ada@example.org".
-func (a *accountFields) normalize() { a.Email = advising.NormalizeEmail(a.Email) }
 
 // handleLogin serves POST /api/v1/auth/login for anyone.
 func handleLogin(cw *casework.Service) echo.HandlerFunc {
@@ -111,8 +113,8 @@ func handleMe(cw *casework.Service) echo.HandlerFunc {
 // handlePasswordChange serves POST /api/v1/me/password for any signed-in user.
 func handlePasswordChange(cw *casework.Service) echo.HandlerFunc {
 	type request struct {
-		CurrentPassword string `json:"current_password" validate:"required" text:"any"`
-		NewPassword     string `json:"new_password" validate:"required,min=10,max=128" text:"any"`
+		CurrentPassword string `json:"current_password" text:"any"`
+		NewPassword     string `json:"new_password" text:"any"` // casework's password rule
 	}
 	return func(c echo.Context) error {
 		var req request
@@ -130,7 +132,7 @@ func handlePasswordChange(cw *casework.Service) echo.HandlerFunc {
 func handleUserCreate(cw *casework.Service) echo.HandlerFunc {
 	type request struct {
 		accountFields
-		Role string `json:"role" validate:"required,oneof=advisor admin"`
+		Role string `json:"role"` // casework's staff-role rule
 	}
 	return func(c echo.Context) error {
 		var req request
@@ -204,7 +206,7 @@ func handleUserList(cw *casework.Service) echo.HandlerFunc {
 // disable or enable an account.
 func handleUserUpdate(cw *casework.Service) echo.HandlerFunc {
 	type request struct {
-		FullName *string `json:"full_name" validate:"omitnil,notblank,max=200"`
+		FullName *string `json:"full_name"` // casework's full-name rule
 		Disabled *bool   `json:"disabled"`
 	}
 	return func(c echo.Context) error {

@@ -97,6 +97,56 @@ func TestRegisterValidation(t *testing.T) {
 	}
 }
 
+// The API applies the office's one email rule, the one the pages apply
+// (web's TestAccountRulesAtThePages sends the same addresses): the
+// addresses the two front doors used to disagree on are all refused, at
+// register and when admin creates an account, and an ordinary address
+// with a subaddress passes.
+func TestEmailRuleMatchesThePages(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	admin := ts.firstAdmin(t)
+	for _, email := range []string{"a.b@localhost", "a@-b.com", "a@[127.0.0.1]", `"a b"@example.org`} {
+		body := fmt.Sprintf(`{"email":%q,"password":"a long enough password","full_name":"Ada"}`, email)
+		for _, call := range []struct {
+			as   testUser
+			path string
+			body string
+		}{
+			{testUser{}, "/api/v1/auth/register", body},
+			{admin, "/api/v1/users", strings.TrimSuffix(body, "}") + `,"role":"advisor"}`},
+		} {
+			p := checkProblem(t, "POST "+call.path+" "+email, ts.do(t, call.as, http.MethodPost, call.path, call.body), http.StatusUnprocessableEntity)
+			if len(p.Errors) != 1 || p.Errors[0].Field != "email" || p.Errors[0].Message != "must be a valid email address" {
+				t.Errorf("POST %s with %s: errors = %+v; want email: must be a valid email address", call.path, email, p.Errors)
+			}
+		}
+	}
+	ts.mustDo(t, testUser{}, http.MethodPost, "/api/v1/auth/register",
+		`{"email":" Ada.Lovelace+Advising@Mail.Example.co.uk ","password":"a long enough password","full_name":"  Ada Lovelace "}`, http.StatusCreated, nil)
+	u := ts.login(t, "ada.lovelace+advising@mail.example.co.uk", "a long enough password")
+	var me struct {
+		Email    string `json:"email"`
+		FullName string `json:"full_name"`
+	}
+	ts.mustDo(t, u, http.MethodGet, "/api/v1/me", "", http.StatusOK, &me)
+	if me.Email != "ada.lovelace+advising@mail.example.co.uk" || me.FullName != "Ada Lovelace" {
+		t.Errorf("GET /api/v1/me after register = %+v; want the email lower-cased and the name trimmed", me)
+	}
+	// The other account rules, with the pages' words.
+	for _, tt := range []struct{ path, body, field, message string }{
+		{"/api/v1/users", `{"email":"x@example.org","password":"a long enough password","full_name":"X","role":"applicant"}`, "role", "must be one of: advisor, admin"},
+		{"/api/v1/users", `{"email":"x@example.org","password":"short","full_name":"X","role":"advisor"}`, "password", "must be 10 to 128 characters long"},
+		{"/api/v1/users", `{"email":"x@example.org","password":"a long enough password","full_name":" ","role":"advisor"}`, "full_name", "is required"},
+		{"/api/v1/me/password", `{"current_password":"whatever it is","new_password":"short"}`, "new_password", "must be 10 to 128 characters long"},
+	} {
+		p := checkProblem(t, "POST "+tt.path+" "+tt.body, ts.do(t, admin, http.MethodPost, tt.path, tt.body), http.StatusUnprocessableEntity)
+		if len(p.Errors) != 1 || p.Errors[0].Field != tt.field || p.Errors[0].Message != tt.message {
+			t.Errorf("POST %s %s: errors = %+v; want %s: %s", tt.path, tt.body, p.Errors, tt.field, tt.message)
+		}
+	}
+}
+
 func TestPasswordsUseEveryCharacter(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)

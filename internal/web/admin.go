@@ -54,10 +54,7 @@ func (s *site) handleAdvisorCreate(c echo.Context) error {
 	in := casework.NewAccount{Email: advising.NormalizeEmail(c.FormValue("email")),
 		Password: c.FormValue("password"), FullName: strings.TrimSpace(c.FormValue("full_name"))}
 	f.Values["email"], f.Values["full_name"] = in.Email, in.FullName
-	err := checkAccount(in)
-	if err == nil {
-		_, err = s.cw.CreateUser(c.Request().Context(), actorFrom(c), casework.NewStaff{NewAccount: in, Role: advising.RoleAdvisor})
-	}
+	_, err := s.cw.CreateUser(c.Request().Context(), actorFrom(c), casework.NewStaff{NewAccount: in, Role: advising.RoleAdvisor})
 	if err != nil {
 		if advising.ErrorCode(err) == advising.CodeConflict {
 			err = advising.Invalid(advising.FieldError{Field: "email", Message: "already has an account"})

@@ -2,9 +2,7 @@ package web
 
 import (
 	"net/http"
-	"net/mail"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -92,10 +90,13 @@ func (s *site) handleRegister(c echo.Context) error {
 	in := casework.NewAccount{Email: advising.NormalizeEmail(c.FormValue("email")),
 		Password: c.FormValue("password"), FullName: strings.TrimSpace(c.FormValue("full_name"))}
 	f.Values["email"], f.Values["full_name"] = in.Email, in.FullName
-	err := checkAccount(in)
-	if err == nil && in.Password != c.FormValue("password_again") {
-		err = advising.Invalid(advising.FieldError{Field: "password_again", Message: "does not match the password"})
-	}
+	// The account's own rules are casework's (Register applies them too);
+	// checking them here as well shows every problem at once, the
+	// repeated password's beside them.
+	var v advising.Validator
+	in.Check(&v)
+	v.Check(in.Password == c.FormValue("password_again"), "password_again", "does not match the password")
+	err := v.Err()
 	var sess casework.Session
 	if err == nil {
 		sess, err = s.cw.Register(c.Request().Context(), c.RealIP(), in)
@@ -111,29 +112,6 @@ func (s *site) handleRegister(c echo.Context) error {
 	}
 	setSession(c, sess.AccessToken, sess.ExpiresIn)
 	return redirect(c, "/portal?done=registered")
-}
-
-// checkAccount applies the API's rules for a new account, so the browser
-// and the API accept exactly the same accounts.
-func checkAccount(in casework.NewAccount) error {
-	var v advising.Validator
-	addr, err := mail.ParseAddress(in.Email)
-	switch {
-	case in.Email == "":
-		v.Add("email", "is required")
-	case len(in.Email) > advising.MaxEmailLen || err != nil || addr.Address != in.Email || !strings.Contains(in.Email, "."):
-		v.Add("email", "must be a valid email address")
-	}
-	n := utf8.RuneCountInString(in.Password)
-	v.Check(n >= advising.MinPasswordLen && n <= advising.MaxPasswordLen, "password",
-		"must be 10 to 128 characters long")
-	switch {
-	case in.FullName == "":
-		v.Add("full_name", "is required")
-	case utf8.RuneCountInString(in.FullName) > 200:
-		v.Add("full_name", "must be at most 200 characters")
-	}
-	return v.Err()
 }
 
 // passwordData is what the password page shows.
@@ -152,17 +130,9 @@ func (s *site) handlePasswordForm(c echo.Context) error {
 func (s *site) handlePasswordChange(c echo.Context) error {
 	f := newForm()
 	current, next := c.FormValue("current_password"), c.FormValue("new_password")
-	var v advising.Validator
-	v.Check(current != "", "current_password", "is required")
-	n := utf8.RuneCountInString(next)
-	v.Check(n >= advising.MinPasswordLen && n <= advising.MaxPasswordLen, "new_password", "must be 10 to 128 characters")
-	err := v.Err()
 	ctx := c.Request().Context()
 	a := actorFrom(c)
-	if err == nil {
-		err = s.cw.ChangePassword(ctx, a, current, next)
-	}
-	if err != nil {
+	if err := s.cw.ChangePassword(ctx, a, current, next); err != nil {
 		if !f.fail(err) {
 			return err
 		}

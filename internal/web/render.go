@@ -132,22 +132,21 @@ func (f *form) fail(err error) bool {
 	return true
 }
 
-// statusFor is the status a form shown again with errors is sent with; for
-// a rate-limited request it also sets Retry-After.
+// statusFor is the status a form shown again with errors is sent with,
+// from advising's one code table; it also sets any Retry-After.
 func statusFor(c echo.Context, err error) int {
-	var ae *advising.Error
-	if errors.As(err, &ae) && statusByCode[ae.Code] != 0 {
+	if ae := advising.Explain(err); ae != nil {
 		setRetryAfter(c, ae)
-		return statusByCode[ae.Code]
+		return ae.Code.HTTPStatus()
 	}
 	return http.StatusUnprocessableEntity
 }
 
 // setRetryAfter tells a rate-limited client how many seconds to wait, as
-// every 429 must: the error's own wait, at least one second.
+// every 429 must, and an unavailable service's client when to try again.
 func setRetryAfter(c echo.Context, ae *advising.Error) {
-	if ae.Code == advising.CodeRateLimited {
-		c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(max(1, ae.RetryAfter)))
+	if n := ae.RetryAfterSeconds(); n > 0 {
+		c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(n))
 	}
 }
 

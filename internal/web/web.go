@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -91,22 +90,6 @@ func staticFiles() fs.FS {
 	return sub
 }
 
-// statusByCode maps the service's error codes to the status of an error page,
-// the same table the API's problem details use.
-var statusByCode = map[advising.Code]int{
-	advising.CodeInvalid:            http.StatusUnprocessableEntity,
-	advising.CodeBadRequest:         http.StatusBadRequest,
-	advising.CodeNotFound:           http.StatusNotFound,
-	advising.CodeConflict:           http.StatusConflict,
-	advising.CodeUnauthenticated:    http.StatusUnauthorized,
-	advising.CodeForbidden:          http.StatusForbidden,
-	advising.CodePreconditionFailed: http.StatusPreconditionFailed,
-	advising.CodeUnsupportedMedia:   http.StatusUnsupportedMediaType,
-	advising.CodeTooLarge:           http.StatusRequestEntityTooLarge,
-	advising.CodeRateLimited:        http.StatusTooManyRequests,
-	advising.CodeUnavailable:        http.StatusServiceUnavailable,
-}
-
 // errorView is what the error page shows.
 type errorView struct {
 	Status  int
@@ -116,32 +99,30 @@ type errorView struct {
 }
 
 // renderError writes an error as an HTML page with a sentence, never raw
-// JSON. Unknown errors are logged once and shown without detail.
+// JSON. Its status comes from advising's one code table, as the API's
+// problems do; unknown errors are logged once and shown without detail.
 func (s *site) renderError(c echo.Context, err error) {
-	if f := casework.StorageFault(err); f != nil {
-		err = f // a full disk or a damaged page is a 503, not a bug
-	}
 	ev := errorView{Status: http.StatusInternalServerError,
 		Message: "Something went wrong on our side. It has been logged; please try again."}
-	var ae *advising.Error
 	var he *echo.HTTPError
-	var mbe *http.MaxBytesError
+	if errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
+		err = &advising.Error{Code: advising.CodeTooLarge, Detail: advising.TooLargeDetail, Err: err}
+	}
+	ae := casework.Explain(err)
 	switch {
-	case errors.As(err, &ae) && statusByCode[ae.Code] != 0:
-		ev.Status, ev.Message = statusByCode[ae.Code], sentence(ae.Detail)
+	case ae != nil:
+		ev.Status, ev.Message = ae.Code.HTTPStatus(), sentence(ae.Detail)
+		if ae.Detail == advising.TooLargeDetail { // a body cut off at a limit
+			ev.Message = tooLargePage // what to do, not only what happened
+		}
 		setRetryAfter(c, ae)
 		for _, f := range ae.Fields {
 			ev.Fields = append(ev.Fields, fieldSentence(f))
-		}
-		if ae.RetryAfter > 0 { // rate limited, or storage unavailable
-			c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(ae.RetryAfter))
 		}
 		if ae.Code == advising.CodeUnavailable { // a full disk or a read-only mount needs an operator
 			s.log.ErrorContext(c.Request().Context(), "storage unavailable", "err", err, "route", c.Path(),
 				"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 		}
-	case errors.As(err, &mbe):
-		ev.Status, ev.Message = http.StatusRequestEntityTooLarge, tooLargePage
 	case errors.As(err, &he) && he.Code < http.StatusInternalServerError:
 		ev.Status, ev.Message = he.Code, httpMessage(he.Code)
 		if he.Code == http.StatusTooManyRequests {

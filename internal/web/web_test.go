@@ -465,3 +465,44 @@ func TestPasswordChangePage(t *testing.T) {
 		t.Errorf("Login with the new password: %v", err)
 	}
 }
+
+// The pages apply the office's one email rule, the API's (httpapi's
+// TestEmailRuleMatchesThePages sends the same addresses): the addresses
+// the two front doors used to disagree on are refused at registration and
+// when admin creates an advisor, with the sentence next to the field.
+func TestAccountRulesAtThePages(t *testing.T) {
+	s := newSite(t)
+	s.admin(t)
+	admin := s.browser()
+	admin.signIn(t, "admin@example.org")
+	for _, email := range []string{"a.b@localhost", "a@-b.com", "a@[127.0.0.1]", `"a b"@example.org`} {
+		b := s.browser()
+		b.get(t, "/register")
+		rec := b.post(t, "/register", url.Values{"full_name": {"Ada"}, "email": {email}, "password": {testPassword}, "password_again": {testPassword}})
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `id="email-error">Email must be a valid email address.`) {
+			t.Errorf("POST /register with %s = %d; want 422 with the email sentence:\n%s", email, rec.Code, rec.Body.String())
+		}
+		rec = admin.post(t, "/admin/advisors", url.Values{"full_name": {"Ada"}, "email": {email}, "password": {testPassword}})
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `id="email-error">Email must be a valid email address.`) {
+			t.Errorf("POST /admin/advisors with %s = %d; want 422 with the email sentence:\n%s", email, rec.Code, rec.Body.String())
+		}
+	}
+	// Every problem at once: the account's rules and the repeated password.
+	b := s.browser()
+	b.get(t, "/register")
+	rec := b.post(t, "/register", url.Values{"full_name": {"  "}, "email": {"a@-b.com"}, "password": {"short"}, "password_again": {"other"}})
+	for _, want := range []string{"Email must be a valid email address.", "Password must be 10 to 128 characters long.",
+		"Full name is required.", "Password again does not match the password."} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("POST /register with four problems: page lacks %q", want)
+		}
+	}
+	rec = b.post(t, "/register", url.Values{"full_name": {" Ada Lovelace "}, "email": {"Ada.Lovelace+Advising@Mail.Example.co.uk"},
+		"password": {testPassword}, "password_again": {testPassword}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("POST /register with an ordinary subaddress = %d; want 303", rec.Code)
+	}
+	if _, err := s.cw.Login(context.Background(), "", "ada.lovelace+advising@mail.example.co.uk", testPassword); err != nil {
+		t.Errorf("Login as the address registered from the page: %v", err)
+	}
+}
