@@ -119,10 +119,18 @@ const exportBatch = 200
 // ExportOverrides hands every overridden work sample of the office, in ID
 // order, to yield, reading them a page at a time so memory stays bounded
 // however many there are; it stops at yield's first error and returns it.
+// The export hands out applicants' texts in bulk, so it is recorded in the
+// audit trail first (insights.overrides_exported, entity type insights).
 // Only admin may call it (others: CodeForbidden).
 func (s *Service) ExportOverrides(ctx context.Context, a advising.Actor, yield func(LabelledSample) error) error {
 	if !a.IsAdmin() {
 		return advising.Errorf(advising.CodeForbidden, "only admin may export the overridden samples")
+	}
+	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		return audit(ctx, tx, a, s.clock(), "insights.overrides_exported", "insights", "overrides", "")
+	})
+	if err != nil {
+		return err
 	}
 	for after := ""; ; {
 		page, err := s.st.ListOverriddenSamples(ctx, after, exportBatch)

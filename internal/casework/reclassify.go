@@ -18,10 +18,18 @@ type ReclassifyResult struct {
 	Samples           int            // samples classified
 	Changed           int            // samples whose automatic label changed (or would)
 	Changes           map[string]int // "old→new" automatic labels and how many samples moved so
+	// Restamped counts the samples whose label stays but whose stored
+	// reading is renewed (or would be): the classifier version, and any
+	// wording or borderline marker that changed with it.
+	Restamped int
 	// SampleIDs lists the changed samples in ID order, at most
 	// MaxReclassifySampleIDs of them; Changed counts them all.
 	SampleIDs []string
 }
+
+// ClassifierVersion returns the version of the classifier this build runs:
+// the one new work samples are read by, and the one Reclassify stores.
+func ClassifierVersion() string { return classify.Version }
 
 // MaxReclassifySampleIDs bounds the sample IDs a run reports, so an office
 // whose every sample changes still gets a small answer.
@@ -116,6 +124,14 @@ func (s *Service) reclassifyStep(ctx context.Context, tx *store.Store, a advisin
 		if sameClassification(c, w.Classification) {
 			continue // nothing to write, not even the version
 		}
+		// A reading that only the version (or wording) tells apart is still
+		// stored with the current version: the version says which
+		// classifier's reading this is, and the insights count overrides by
+		// it, so leaving the old one would credit a retired version with the
+		// current one's judgement and keep it in by_classifier_version for
+		// ever. Such a sample is not counted as changed, and unless its
+		// borderline marker moved it gets no audit event of its own (below):
+		// nothing an advisor relies on changed.
 		if ok, err := tx.ReclassifyWorkSample(ctx, w, c); err != nil || !ok {
 			if err != nil {
 				return err
@@ -162,6 +178,9 @@ func reclassifyChanges(old, c advising.Classification) []advising.FieldChange {
 func (r *ReclassifyResult) count(w advising.WorkSample, c advising.Classification) {
 	r.Samples++
 	if c.Label == w.Classification.Label {
+		if !sameClassification(c, w.Classification) {
+			r.Restamped++
+		}
 		return
 	}
 	r.Changed++
@@ -175,6 +194,7 @@ func (r *ReclassifyResult) count(w advising.WorkSample, c advising.Classificatio
 func (r *ReclassifyResult) add(step ReclassifyResult) {
 	r.Samples += step.Samples
 	r.Changed += step.Changed
+	r.Restamped += step.Restamped
 	for k, n := range step.Changes {
 		r.Changes[k] += n
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"advising/internal/advising"
+	"advising/internal/classify"
 )
 
 type agreementBody struct {
@@ -258,5 +259,94 @@ func TestInsightsRoles(t *testing.T) {
 	}
 	for _, u := range []testUser{advisor, admin} {
 		ts.mustDo(t, u, http.MethodGet, "/api/v1/insights/classification", "", http.StatusOK, nil)
+	}
+}
+
+// The overrides export hands out applicants' texts in bulk, so each one is
+// in the audit trail, by whom; a refused attempt records nothing.
+func TestOverridesExportIsAudited(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	admin := ts.firstAdmin(t)
+	advisor := ts.staff(t, advising.RoleAdvisor)
+	checkProblem(t, "GET overrides as an advisor", ts.do(t, advisor, http.MethodGet, "/api/v1/insights/overrides", ""), http.StatusForbidden)
+	ts.mustDo(t, admin, http.MethodGet, "/api/v1/insights/overrides", "", http.StatusOK, nil)
+	var events struct {
+		Items []struct {
+			ActorID    string `json:"actor_id"`
+			Action     string `json:"action"`
+			EntityType string `json:"entity_type"`
+			EntityID   string `json:"entity_id"`
+		} `json:"items"`
+	}
+	ts.mustDo(t, admin, http.MethodGet, "/api/v1/audit?action=insights.overrides_exported", "", http.StatusOK, &events)
+	if len(events.Items) != 1 || events.Items[0].ActorID != admin.ID || events.Items[0].EntityType != "insights" || events.Items[0].EntityID != "overrides" {
+		t.Errorf("audit of overrides exports = %+v; want one, by the admin, about insights/overrides", events.Items)
+	}
+}
+
+// A reclassification stores the current classifier version on a sample
+// whose reading is otherwise unchanged: the version says whose reading it
+// is, and the insights count by it. The sample is not counted as changed
+// and gets no audit event; a dry run only reports it.
+func TestReclassifyStampsTheCurrentVersion(t *testing.T) {
+	t.Parallel()
+	f := newEvidenceFixture(t)
+	ts := f.ts
+	ctx := context.Background()
+	w := ts.submit(t, f.owner, f.owner.ID, tmTitle, tmText)
+	ts.override(t, f.advisor, w.ID, advising.LabelHybrid, "Also ran the acceptance tests.")
+	stored, err := ts.st.WorkSampleByID(ctx, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := stored.Classification
+	old.Version = "2020.1.1" // the same reading, by an older version
+	if err := ts.st.SetClassification(ctx, w.ID, old); err != nil {
+		t.Fatal(err)
+	}
+	versions := func() string {
+		t.Helper()
+		var in insightsBody
+		ts.mustDo(t, f.admin, http.MethodGet, "/api/v1/insights/classification", "", http.StatusOK, &in)
+		return fmt.Sprint(in.ByClassifierVersion)
+	}
+	if got, want := versions(), "[{2020.1.1 1 1}]"; got != want {
+		t.Fatalf("insights by version before = %s; want %s", got, want)
+	}
+	auditBefore := ts.auditActions(t, f.caseID)
+
+	var dry reclassifyBody
+	ts.mustDo(t, f.admin, http.MethodPost, "/api/v1/admin/reclassify?dry_run=true", "", http.StatusOK, &dry)
+	if dry.Changed != 0 || dry.Restamped != 1 || len(dry.SampleIDs) != 0 {
+		t.Errorf("dry run = %+v; want 0 changed, 1 restamped", dry)
+	}
+	if got := versions(); got != "[{2020.1.1 1 1}]" {
+		t.Errorf("insights by version after a dry run = %s; want it unchanged", got)
+	}
+
+	var run reclassifyBody
+	ts.mustDo(t, f.admin, http.MethodPost, "/api/v1/admin/reclassify", "", http.StatusOK, &run)
+	if run.Changed != 0 || run.Restamped != 1 || len(run.Changes) != 0 {
+		t.Errorf("reclassify = %+v; want 0 changed, 1 restamped", run)
+	}
+	after, err := ts.st.WorkSampleByID(ctx, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := stored.Classification; after.Classification.Version != classify.Version || after.Classification.Label != want.Label ||
+		after.Classification.Rationale != want.Rationale || after.Override == nil {
+		t.Errorf("sample after reclassify = %+v, override %v; want the same reading by %s, override kept", after.Classification, after.Override, classify.Version)
+	}
+	if got, want := versions(), fmt.Sprintf("[{%s 1 1}]", classify.Version); got != want {
+		t.Errorf("insights by version after reclassify = %s; want %s", got, want)
+	}
+	if got := ts.auditActions(t, f.caseID); !slices.Equal(got, auditBefore) {
+		t.Errorf("case audit after a version-only reclassify = %v; want no new event (was %v)", got, auditBefore)
+	}
+	run = reclassifyBody{}
+	ts.mustDo(t, f.admin, http.MethodPost, "/api/v1/admin/reclassify", "", http.StatusOK, &run)
+	if run.Restamped != 0 || run.Changed != 0 {
+		t.Errorf("second reclassify = %+v; want nothing left to stamp", run)
 	}
 }

@@ -197,6 +197,7 @@ type reclassifyResponse struct {
 	Changed           int            `json:"changed"`
 	Changes           map[string]int `json:"changes"`
 	SampleIDs         []string       `json:"sample_ids"`
+	Restamped         int            `json:"restamped"`
 }
 
 // handleReclassify serves POST /api/v1/admin/reclassify for admin: the
@@ -213,7 +214,7 @@ func handleReclassify(cw *casework.Service) echo.HandlerFunc {
 			return err
 		}
 		return c.JSON(http.StatusOK, reclassifyResponse{ClassifierVersion: r.ClassifierVersion, Samples: r.Samples,
-			Changed: r.Changed, Changes: r.Changes, SampleIDs: r.SampleIDs})
+			Changed: r.Changed, Changes: r.Changes, SampleIDs: r.SampleIDs, Restamped: r.Restamped})
 	}
 }
 

@@ -354,6 +354,7 @@ type reclassifyBody struct {
 	Changed           int            `json:"changed"`
 	Changes           map[string]int `json:"changes"`
 	SampleIDs         []string       `json:"sample_ids"`
+	Restamped         int            `json:"restamped"`
 }
 
 // TestReclassify: the admin first sees what the current classifier would

@@ -80,4 +80,9 @@ func (s *site) routes(e *echo.Echo) {
 	guarded(get, "/admin/assignments", s.handleAssignments, admin)
 	guarded(post, "/admin/assignments", s.handleAssign, admin)
 	guarded(get, "/admin/audit", s.handleAudit, admin)
+	guarded(get, "/admin/audit/export", s.handleAuditExport, admin)
+	guarded(get, "/admin/insights", s.handleInsights, admin)
+	guarded(get, "/admin/insights/overrides.jsonl", s.handleOverridesDownload, admin)
+	guarded(get, "/admin/reclassify", s.handleReclassifyPreview, admin)
+	guarded(post, "/admin/reclassify", s.handleReclassify, admin)
 }
