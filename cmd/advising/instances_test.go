@@ -356,3 +356,47 @@ func concurrently(n int, f func(i int) int) map[int]int {
 	done.Wait()
 	return codes
 }
+
+// Development instances started together over one empty data folder make
+// one signing key between them and load the demo office once; a token
+// from one works on the other.
+func TestTwoDevelopmentInstances(t *testing.T) {
+	dir := t.TempDir()
+	url := "file:" + filepath.Join(dir, "data", "advising.db")
+	// The folder and the migrated file first: two SQLite servers over one
+	// new file would race to create it.
+	if err := run(context.Background(), []string{"migrate"}, func(k string) string {
+		return map[string]string{"ADVISING_DATABASE_URL": url, "ADVISING_JWT_SECRET": strings.Repeat("m", 32)}[k]
+	}, io.Discard); err != nil {
+		t.Fatalf("advising migrate: %v", err)
+	}
+	keys := make([][]byte, 8)
+	errs := make([]error, 8)
+	concurrently(8, func(i int) int {
+		keys[i], errs[i] = devSecret(filepath.Join(dir, "keys"))
+		return 0
+	})
+	for i := range keys {
+		if errs[i] != nil || string(keys[i]) != string(keys[0]) || len(keys[i]) < 32 {
+			t.Errorf("devSecret #%d of 8 at once = %q, %v; want one key for all", i, keys[i], errs[i])
+		}
+	}
+	in := startInstances(t, 2, map[string]string{"ADVISING_DATABASE_URL": url, "ADVISING_BCRYPT_COST": "4"})
+	s := login(t, in[0].base, "admin@demo-office.example", "demo-office-2026")
+	var users struct {
+		Items []struct{ Email string } `json:"items"`
+	}
+	must(t, in[1].base, s.AccessToken, http.MethodGet, "/api/v1/users?role=admin&limit=100", "", http.StatusOK, &users)
+	if len(users.Items) != 1 {
+		t.Errorf("admins after two development instances started = %d; want the demo office's one", len(users.Items))
+	}
+	loaded := 0
+	for _, i := range in {
+		if strings.Contains(i.logs.String(), `"msg":"demo office loaded"`) {
+			loaded++
+		}
+	}
+	if loaded != 1 {
+		t.Errorf("instances that loaded the demo office = %d; want 1", loaded)
+	}
+}

@@ -169,7 +169,25 @@ func devSecret(dir string) ([]byte, error) {
 	buf := make([]byte, 32)
 	_, _ = rand.Read(buf)
 	s := hex.EncodeToString(buf)
-	if err := os.WriteFile(path, []byte(s+"\n"), 0o600); err != nil {
+	// Written whole to a temporary file (mode 0600), then linked into place,
+	// which fails if the key exists: instances starting together over one
+	// data folder all use the first key made, and none reads half a key.
+	tmp, err := os.CreateTemp(dir, ".jwt_secret-*")
+	if err != nil {
+		return nil, fmt.Errorf("write development JWT secret: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.WriteString(s + "\n")
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Link(tmp.Name(), path)
+	}
+	if errors.Is(err, os.ErrExist) {
+		return devSecret(dir) // another instance made it first
+	}
+	if err != nil {
 		return nil, fmt.Errorf("write development JWT secret: %w", err)
 	}
 	return []byte(s), nil

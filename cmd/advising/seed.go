@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -19,8 +20,19 @@ func (a *app) seedIfEmpty(ctx context.Context) error {
 	if err != nil || !empty {
 		return err
 	}
-	return a.seed(ctx)
+	err = a.seed(ctx)
+	if errors.Is(err, errSeededElsewhere) {
+		// Development instances started together on one empty database:
+		// one loads the demo office, the others serve it.
+		a.log.Info("demo office loaded by another instance")
+		return nil
+	}
+	return err
 }
+
+// errSeededElsewhere is loadOffice's answer when another instance created
+// the demo admin first, and so is loading the same office.
+var errSeededElsewhere = errors.New("another instance is loading the demo office into this database")
 
 // seed loads the demo office through the same use cases the API runs, so
 // demo data obeys every rule real data does. It refuses a database that
@@ -58,8 +70,12 @@ func (a *app) seed(ctx context.Context) error {
 // loadOffice creates the demo accounts and their cases, with each
 // applicant's evidence.
 func loadOffice(ctx context.Context, cw *casework.Service, o seeds.Office) error {
-	if _, err := cw.BootstrapAdmin(ctx, o.Admin.Email, o.Password, o.Admin.FullName); err != nil {
+	created, err := cw.BootstrapAdmin(ctx, o.Admin.Email, o.Password, o.Admin.FullName)
+	if err != nil {
 		return fmt.Errorf("admin: %w", err)
+	}
+	if !created {
+		return errSeededElsewhere
 	}
 	s, err := cw.Login(ctx, "", o.Admin.Email, o.Password)
 	if err != nil {
