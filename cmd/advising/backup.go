@@ -19,6 +19,9 @@ func backupCommand(ctx context.Context, cmd string, args []string, cfg config.Co
 	if len(args) != 1 || args[0] == "" {
 		return fmt.Errorf("usage: advising %s PATH", cmd)
 	}
+	if cfg.Postgres() {
+		return fmt.Errorf("%s: advising %s copies SQLite databases only; this one is PostgreSQL, so use pg_dump and pg_restore (README, \"Backups\")", cmd, cmd)
+	}
 	db := cfg.SQLitePath()
 	var (
 		info store.BackupInfo

@@ -96,18 +96,21 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	secret := cfg.JWTSecret
 	if len(secret) == 0 {
 		var err error
-		if secret, err = devSecret(filepath.Dir(cfg.SQLitePath())); err != nil {
+		if secret, err = devSecret(cfg.DataDir()); err != nil {
 			return nil, err
 		}
 	}
-	path := cfg.SQLitePath()
-	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 && cfg.Production() {
-		// A database that was there and is now empty lost its data (a failed
-		// copy, a truncation); migrating it would start a new, empty office
-		// over the loss without a word.
-		return nil, fmt.Errorf("database %s is an empty (0-byte) file; in production it is refused rather than set up as a new database: restore a backup (advising restore PATH) or remove the file to start a new office", path)
+	where := cfg.RedactedDatabaseURL()
+	if path := cfg.SQLitePath(); path != "" {
+		where = path
+		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 && cfg.Production() {
+			// A database that was there and is now empty lost its data (a failed
+			// copy, a truncation); migrating it would start a new, empty office
+			// over the loss without a word.
+			return nil, fmt.Errorf("database %s is an empty (0-byte) file; in production it is refused rather than set up as a new database: restore a backup (advising restore PATH) or remove the file to start a new office", path)
+		}
 	}
-	st, err := store.Open(path)
+	st, err := store.Open(cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +131,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		if errors.As(err, &ae) && ae.Err != nil {
 			err = ae.Err // the cause, not the advice meant for clients
 		}
-		return nil, fmt.Errorf("database %s cannot be written: %v", path, err)
+		return nil, fmt.Errorf("database %s cannot be written: %v", where, err)
 	}
 	log.Info("database ready", "migrations_applied", n)
 	cw := casework.New(casework.Options{

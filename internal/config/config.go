@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -52,7 +54,7 @@ func (c Config) Production() bool { return c.Env == EnvProduction }
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("addr", c.Addr),
-		slog.String("database_url", c.DatabaseURL),
+		slog.String("database_url", c.RedactedDatabaseURL()),
 		slog.String("env", c.Env),
 		slog.Bool("jwt_secret_set", len(c.JWTSecret) > 0),
 		slog.String("token_ttl", c.TokenTTL.String()),
@@ -128,19 +130,72 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("ADVISING_AUTH_RATE must be a whole number of requests a minute from 0 (no limit) to 1000000")
 	}
 	c.AuthRate = rate
-	if !strings.HasPrefix(c.DatabaseURL, "file:") {
-		return Config{}, fmt.Errorf("ADVISING_DATABASE_URL must be a file: URL (PostgreSQL support comes later)")
+	if err := checkDatabaseURL(c.DatabaseURL); err != nil {
+		return Config{}, err
 	}
 	return c, nil
 }
 
-// SQLitePath returns the file path of a file: database URL, without query.
+// checkDatabaseURL accepts a file: URL naming an SQLite file, or a
+// postgres:// (postgresql://) URL naming a database on a host.
+func checkDatabaseURL(v string) error {
+	switch {
+	case strings.HasPrefix(v, "file:"):
+		if (Config{DatabaseURL: v}).SQLitePath() == "" {
+			return fmt.Errorf("ADVISING_DATABASE_URL %q names no file; write file:PATH such as file:data/advising.db", v)
+		}
+		return nil
+	case isPostgres(v):
+		u, err := url.Parse(v)
+		if err != nil || u.Host == "" {
+			return fmt.Errorf("ADVISING_DATABASE_URL is not a valid PostgreSQL URL; write postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=require")
+		}
+		return nil
+	}
+	return fmt.Errorf("ADVISING_DATABASE_URL must be a file: URL for SQLite (file:data/advising.db) or a postgres:// URL for PostgreSQL")
+}
+
+func isPostgres(v string) bool {
+	return strings.HasPrefix(v, "postgres://") || strings.HasPrefix(v, "postgresql://")
+}
+
+// Postgres reports whether the database is PostgreSQL rather than an
+// SQLite file.
+func (c Config) Postgres() bool { return isPostgres(c.DatabaseURL) }
+
+// SQLitePath returns the file path of a file: database URL, without query;
+// "" for a PostgreSQL database.
 func (c Config) SQLitePath() string {
+	if c.Postgres() {
+		return ""
+	}
 	p := strings.TrimPrefix(c.DatabaseURL, "file:")
 	if i := strings.IndexByte(p, '?'); i >= 0 {
 		p = p[:i]
 	}
 	return p
+}
+
+// DataDir is the folder for the service's own files (the development
+// signing key): the SQLite database's folder, or data beside the working
+// directory when the database is PostgreSQL.
+func (c Config) DataDir() string {
+	if c.Postgres() {
+		return "data"
+	}
+	return filepath.Dir(c.SQLitePath())
+}
+
+// RedactedDatabaseURL is DatabaseURL without its password, for logs.
+func (c Config) RedactedDatabaseURL() string {
+	if !c.Postgres() {
+		return c.DatabaseURL
+	}
+	u, err := url.Parse(c.DatabaseURL)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
 }
 
 // maxRetentionDays bounds a retention in days so that it fits a

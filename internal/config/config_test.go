@@ -50,7 +50,9 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"negative ttl", map[string]string{"ADVISING_TOKEN_TTL": "-1h"}, "ADVISING_TOKEN_TTL"},
 		{"admin email without password", map[string]string{"ADVISING_ADMIN_EMAIL": "a@example.org"}, "ADVISING_ADMIN_PASSWORD"},
 		{"bad log level", map[string]string{"ADVISING_LOG_LEVEL": "loud"}, "ADVISING_LOG_LEVEL"},
-		{"postgres not yet", map[string]string{"ADVISING_DATABASE_URL": "postgres://x"}, "ADVISING_DATABASE_URL"},
+		{"other database", map[string]string{"ADVISING_DATABASE_URL": "mysql://db.internal/advising"}, "ADVISING_DATABASE_URL"},
+		{"postgres without host", map[string]string{"ADVISING_DATABASE_URL": "postgres:///advising"}, "ADVISING_DATABASE_URL"},
+		{"file without path", map[string]string{"ADVISING_DATABASE_URL": "file:?mode=rw"}, "ADVISING_DATABASE_URL"},
 		{"bcrypt cost", map[string]string{"ADVISING_BCRYPT_COST": "40", "ADVISING_JWT_SECRET": secret}, "ADVISING_BCRYPT_COST"},
 		{"retention in words", map[string]string{"ADVISING_AUDIT_RETENTION": "seven years"}, "ADVISING_AUDIT_RETENTION"},
 		{"zero retention", map[string]string{"ADVISING_AUDIT_RETENTION": "0d"}, "ADVISING_AUDIT_RETENTION"},
@@ -76,6 +78,34 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 	}
 	if v := c.LogValue().String(); strings.Contains(v, secret) {
 		t.Errorf("LogValue() = %s; must not contain the secret", v)
+	}
+}
+
+// Both backends are accepted; a PostgreSQL URL's password stays out of the
+// log line.
+func TestLoadDatabaseURL(t *testing.T) {
+	tests := []struct {
+		url, sqlitePath, dataDir string
+		postgres                 bool
+	}{
+		{"file:data/advising.db", "data/advising.db", "data", false},
+		{"file:/var/lib/advising/office.db?_foreign_keys=on", "/var/lib/advising/office.db", "/var/lib/advising", false},
+		{"postgres://advising:s3cret-pw@db.internal:5432/advising?sslmode=require", "", "data", true},
+		{"postgresql://advising:s3cret-pw@db.internal/advising", "", "data", true},
+	}
+	for _, tt := range tests {
+		c, err := Load(env(map[string]string{"ADVISING_DATABASE_URL": tt.url}))
+		if err != nil {
+			t.Errorf("Load(ADVISING_DATABASE_URL=%q) error: %v", tt.url, err)
+			continue
+		}
+		if c.Postgres() != tt.postgres || c.SQLitePath() != tt.sqlitePath || c.DataDir() != tt.dataDir {
+			t.Errorf("Load(%q) = postgres %v, SQLitePath %q, DataDir %q; want %v, %q, %q",
+				tt.url, c.Postgres(), c.SQLitePath(), c.DataDir(), tt.postgres, tt.sqlitePath, tt.dataDir)
+		}
+		if v := c.LogValue().String(); strings.Contains(v, "s3cret-pw") {
+			t.Errorf("Load(%q).LogValue() = %s; must not contain the password", tt.url, v)
+		}
 	}
 }
 

@@ -33,6 +33,12 @@ type contract struct {
 
 func newContract(t *testing.T) *contract {
 	t.Helper()
+	return newContractOn(t, newTestServer(t))
+}
+
+// newContractOn is newContract over a given test server.
+func newContractOn(t *testing.T, ts *testServer) *contract {
+	t.Helper()
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromFile("../../docs/openapi.yaml")
 	if err != nil {
@@ -45,7 +51,7 @@ func newContract(t *testing.T) *contract {
 	if err != nil {
 		t.Fatalf("route docs/openapi.yaml: %v", err)
 	}
-	return &contract{t: t, ts: newTestServer(t), doc: doc, router: router, hit: map[string]bool{}}
+	return &contract{t: t, ts: ts, doc: doc, router: router, hit: map[string]bool{}}
 }
 
 // call sends one request as u, fails the test unless the answer has status

@@ -21,6 +21,7 @@ import (
 	"advising/internal/casework"
 	"advising/internal/httpapi"
 	"advising/internal/store"
+	"advising/internal/store/storetest"
 )
 
 // Storage faults are the server's, not the client's: with the database
@@ -36,7 +37,7 @@ func TestStorageFaultsAre503(t *testing.T) {
 	} {
 		t.Run(fault.name, func(t *testing.T) {
 			t.Parallel()
-			ts := newTestServer(t)
+			ts := newTestServerOn(t, storetest.NewSQLite(t)) // the faults are made with SQLite's PRAGMAs
 			advisor := ts.staff(t, "advisor")
 			applicant, caseID := ts.advisedCase(t, advisor)
 			admin := ts.firstAdmin(t)
@@ -104,7 +105,7 @@ func TestStorageFaultsAre503(t *testing.T) {
 // The documented 503 (headers, body) is what a write and /readyz send.
 func TestStorageFaultContract(t *testing.T) {
 	t.Parallel()
-	c := newContract(t)
+	c := newContractOn(t, newTestServerOn(t, storetest.NewSQLite(t))) // SQLite's PRAGMA makes the fault
 	admin := c.ts.firstAdmin(t)
 	if err := c.ts.st.SetWriterPragma(context.Background(), "PRAGMA query_only = 1"); err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,8 +17,8 @@ import (
 // scanSummary reads them in order; fillAdvisors adds the advisors' names
 // with one more statement per page.
 const (
-	summaryColumns = `c.id, c.status, CAST(c.status_changed_at AS TEXT), CAST(c.next_follow_up_at AS TEXT),
-	c.ws_total, c.ws_tm, c.ws_em, c.ws_hybrid, c.ws_insufficient, c.ws_review, c.version, CAST(c.created_at AS TEXT), CAST(c.updated_at AS TEXT),
+	summaryColumns = `c.id, c.status, c.status_changed_at, c.next_follow_up_at,
+	c.ws_total, c.ws_tm, c.ws_em, c.ws_hybrid, c.ws_insufficient, c.ws_review, c.version, c.created_at, c.updated_at,
 	c.applicant_id, a.full_name, a.email, c.advisor_id,
 	c.programme_interest, c.years_experience, c.target_intake`
 	summaryFrom = `
@@ -31,20 +30,19 @@ const (
 // appendSummaries keeps one per query and scans each row straight into its
 // place in the result, so a page allocates no Case per row.
 type summaryScan struct {
-	status, changed, created, updated   string
-	nfu                                 sql.NullString
+	status                              string
+	nfu                                 sql.NullTime
 	advID, interest, intake             sql.NullString
 	years                               sql.NullInt64
 	total, tm, em, hybrid, insufficient int
 	review                              int
 }
 
-// scanSummary reads one row of summaryColumns into c. Timestamps come as
-// text and are parsed here (see parseTimeText). Of the profile, only
+// scanSummary reads one row of summaryColumns into c. Of the profile, only
 // the fields flags depend on are filled.
 func scanSummary(rows *sql.Rows, c *advising.Case, sc *summaryScan) error {
-	err := rows.Scan(&c.ID, &sc.status, &sc.changed, &sc.nfu,
-		&sc.total, &sc.tm, &sc.em, &sc.hybrid, &sc.insufficient, &sc.review, &c.Version, &sc.created, &sc.updated,
+	err := rows.Scan(&c.ID, &sc.status, &c.StatusChangedAt, &sc.nfu,
+		&sc.total, &sc.tm, &sc.em, &sc.hybrid, &sc.insufficient, &sc.review, &c.Version, &c.CreatedAt, &c.UpdatedAt,
 		&c.Applicant.ID, &c.Applicant.FullName, &c.Applicant.Email, &sc.advID,
 		&sc.interest, &sc.years, &sc.intake)
 	if err != nil {
@@ -52,18 +50,9 @@ func scanSummary(rows *sql.Rows, c *advising.Case, sc *summaryScan) error {
 	}
 	c.Status = advising.Status(sc.status)
 	c.ApplicantID = c.Applicant.ID
-	var e1, e2, e3 error
-	c.StatusChangedAt, e1 = parseTimeText(sc.changed)
-	c.CreatedAt, e2 = parseTimeText(sc.created)
-	c.UpdatedAt, e3 = parseTimeText(sc.updated)
-	if err := errors.Join(e1, e2, e3); err != nil {
-		return err
-	}
+	c.StatusChangedAt, c.CreatedAt, c.UpdatedAt = c.StatusChangedAt.UTC(), c.CreatedAt.UTC(), c.UpdatedAt.UTC()
 	if sc.nfu.Valid {
-		t, err := parseTimeText(sc.nfu.String)
-		if err != nil {
-			return err
-		}
+		t := sc.nfu.Time.UTC()
 		c.NextFollowUpAt = &t
 	}
 	c.Evidence = advising.Evidence{WorkSamples: sc.total, TechnologyManagement: sc.tm, EngineeringManagement: sc.em,

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -268,6 +269,11 @@ func (s *Store) CreateWorkSample(ctx context.Context, w advising.WorkSample) (ad
 	w.ID = NewID()
 	row := newWorkSampleRow(w)
 	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrForeignKeyViolated) {
+			// The applicant or case was erased after the caller read it
+			// (possible on PostgreSQL, where writers run side by side).
+			return advising.WorkSample{}, &advising.Error{Code: advising.CodeNotFound, Detail: "case not found", Err: err}
+		}
 		return advising.WorkSample{}, mapErr(err, "insert work sample")
 	}
 	return row.workSample(), nil

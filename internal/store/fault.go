@@ -29,7 +29,8 @@ import (
 const retryAfter = 30
 
 // storageFault returns err as a CodeUnavailable *advising.Error when it is
-// (or wraps) one of SQLite's storage faults, and nil otherwise.
+// (or wraps) one of SQLite's storage faults, or a failure of PostgreSQL or
+// of the connection to it (pgFault), and nil otherwise.
 func storageFault(err error) *advising.Error {
 	if err == nil {
 		return nil
@@ -43,7 +44,7 @@ func storageFault(err error) *advising.Error {
 	}
 	var se sqlite3.Error
 	if !errors.As(err, &se) {
-		return nil
+		return pgFault(err)
 	}
 	detail, wait := "", retryAfter
 	switch se.Code {
@@ -162,7 +163,7 @@ func (s *Store) Writable(ctx context.Context) error {
 	return s.probe(ctx)
 }
 
-// probe writes one row and commits it, through the writer like any write.
+// probe writes one row and commits it, through Tx like any write.
 func (s *Store) probe(ctx context.Context) error {
 	err := s.Tx(ctx, func(tx *Store) error {
 		return tx.w.WithContext(ctx).Exec(`INSERT INTO write_probe (id, probed_at) VALUES (1, ?)
@@ -180,8 +181,12 @@ func (s *Store) probe(ctx context.Context) error {
 
 // checkRoom reports a full disk, or a database at its page limit
 // (PRAGMA max_page_count, which SQLite answers like a full disk), before a
-// write runs into it. The limit is the writer connection's own.
+// write runs into it. The limit is the writer connection's own. PostgreSQL
+// keeps its files on its own server; a full disk there fails the probe.
 func (s *Store) checkRoom(ctx context.Context) error {
+	if s.pg {
+		return nil
+	}
 	free, err := freeBytes(filepath.Dir(s.path))
 	if err == nil && free < minFree {
 		return &advising.Error{Code: advising.CodeUnavailable, RetryAfter: retryAfter,
@@ -208,8 +213,12 @@ func (s *Store) checkRoom(ctx context.Context) error {
 
 // QuickCheck runs SQLite's quick integrity check over the whole database and
 // returns an error naming the first problem when the database is damaged.
-// Start-up runs it before anything else touches the data.
+// Start-up runs it before anything else touches the data. On PostgreSQL,
+// which checks its own pages, it only checks that the database answers.
 func (s *Store) QuickCheck(ctx context.Context) error {
+	if s.pg {
+		return s.Ping(ctx)
+	}
 	problems, err := integrity(ctx, s.read, "quick_check")
 	if err != nil {
 		return fmt.Errorf("database %s cannot be read (%v); restore a backup with `advising restore`", s.path, oneLine(err.Error()))
@@ -251,6 +260,9 @@ func oneLine(s string) string {
 // fault tests use it: PRAGMA query_only makes the database refuse writes as a
 // read-only file does, PRAGMA max_page_count fills it as a full disk does.
 func (s *Store) SetWriterPragma(ctx context.Context, pragma string) error {
+	if s.pg {
+		return errors.New("PRAGMA is SQLite's; this database is PostgreSQL")
+	}
 	if !strings.HasPrefix(pragma, "PRAGMA ") {
 		return fmt.Errorf("not a PRAGMA: %q", pragma)
 	}
@@ -260,8 +272,11 @@ func (s *Store) SetWriterPragma(ctx context.Context, pragma string) error {
 
 var _ gorm.ErrorTranslator = dialector{}
 
-// PageCount returns the database's size in pages.
+// PageCount returns an SQLite database's size in pages.
 func (s *Store) PageCount(ctx context.Context) (int, error) {
+	if s.pg {
+		return 0, errors.New("page counts are SQLite's; this database is PostgreSQL")
+	}
 	var n int
 	err := s.wr.QueryRowContext(ctx, "PRAGMA page_count").Scan(&n)
 	return n, err

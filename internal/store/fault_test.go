@@ -47,7 +47,7 @@ func pageCount(t *testing.T, st *store.Store) int {
 // without reopening, and nothing acknowledged is lost.
 func TestFullDatabaseFailsWritesAndRecovers(t *testing.T) {
 	t.Parallel()
-	st := storetest.New(t)
+	st := storetest.NewSQLite(t) // PRAGMAs are SQLite's
 	ctx := context.Background()
 	for i := range 5 {
 		if err := createUser(ctx, st, i); err != nil {
@@ -108,7 +108,7 @@ func TestFullDatabaseFailsWritesAndRecovers(t *testing.T) {
 // does) answers CodeUnavailable for writes and readiness, and reads go on.
 func TestReadOnlyDatabase(t *testing.T) {
 	t.Parallel()
-	st := storetest.New(t)
+	st := storetest.NewSQLite(t) // PRAGMAs are SQLite's
 	ctx := context.Background()
 	if err := createUser(ctx, st, 1); err != nil {
 		t.Fatalf("first write: %v", err)

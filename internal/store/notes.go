@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 
 	"advising/internal/advising"
 )
@@ -49,6 +52,11 @@ func (s *Store) CreateNote(ctx context.Context, n advising.Note, advisorID strin
 		args = append(args, advisorID)
 	}
 	written, err := s.execHot(ctx, q, args...)
+	if errors.Is(err, gorm.ErrForeignKeyViolated) {
+		// The case was deleted (an erasure) after the statement saw it, as
+		// can happen on PostgreSQL: the same as not finding it.
+		return advising.Note{}, false, nil
+	}
 	if err != nil {
 		return advising.Note{}, false, mapErr(err, "insert note")
 	}

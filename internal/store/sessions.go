@@ -47,11 +47,11 @@ type authStmt struct {
 	stmt *sql.Stmt
 }
 
-func (a *authStmt) get(ctx context.Context, db *sql.DB) (*sql.Stmt, error) {
+func (a *authStmt) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.stmt == nil {
-		st, err := db.PrepareContext(ctx, authSessionSQL)
+		st, err := db.PrepareContext(ctx, query)
 		if err != nil { // e.g. before migrations: try again next time
 			return nil, err
 		}
@@ -88,7 +88,7 @@ type AuthUser struct {
 func (s *Store) AuthSession(ctx context.Context, sessionID, userID string) (AuthUser, error) {
 	var a AuthUser
 	var role string
-	stmt, err := s.auth.get(ctx, s.read)
+	stmt, err := s.auth.get(ctx, s.read, s.bind(authSessionSQL))
 	if err != nil {
 		return AuthUser{}, fmt.Errorf("prepare session lookup: %w", err)
 	}

@@ -1,7 +1,9 @@
-// Package store keeps the office's data with GORM: Open (SQLite now,
-// PostgreSQL later), Migrate, and one method per query. It imports advising,
-// GORM and goose. Row structs stay inside this package; callers get domain
-// types. SQLite-specific settings live only in Open.
+// Package store keeps the office's data with GORM: Open (an SQLite file or a
+// PostgreSQL database), Migrate, and one method per query. It imports
+// advising, GORM and goose. Row structs stay inside this package; callers
+// get domain types. What differs between the two databases lives only where
+// the database is opened (Open, postgres.go) and in the migrations; every
+// query is SQL both accept.
 package store
 
 import (
@@ -24,15 +26,18 @@ import (
 	"advising/migrations"
 )
 
-// Store is the data access layer. Outside a transaction, reads use a pool of
-// connections and writes a single connection, so SQLite writers queue in the
-// process instead of failing with "database is locked".
+// Store is the data access layer. On SQLite, reads outside a transaction
+// use a pool of connections and writes a single connection, so writers queue
+// in the process instead of failing with "database is locked". On
+// PostgreSQL one pool serves both, and every write transaction is an
+// ordinary transaction of its own (the database takes concurrent writers).
 type Store struct {
 	db   *gorm.DB // reads (the transaction itself inside Tx)
 	w    *gorm.DB // writes (the transaction itself inside Tx)
 	read *sql.DB
-	wr   *sql.DB
+	wr   *sql.DB // the same pool as read on PostgreSQL
 	inTx bool
+	pg   bool // PostgreSQL rather than SQLite
 
 	// Group commit (writer.go): Tx hands transactions to one goroutine.
 	writes  chan writeReq
@@ -45,16 +50,61 @@ type Store struct {
 	hot  *hotStmts // prepared write statements, shared by every transaction
 	auth *authStmt // the prepared session lookup (sessions.go)
 
-	path   string       // the database file
+	path   string       // the database file, or the PostgreSQL URL without its password
 	lock   *dbLock      // held shared while open (files.go)
 	health *writeHealth // how the latest writes went (fault.go)
 }
 
-// Open opens (creating the folder and file when needed, mode 0600) the
-// SQLite database at path. It does not migrate. A read-only filesystem or
-// file, a database being restored, and a file that is not a database are
-// refused with an error that says so.
-func Open(path string) (*Store, error) {
+// Open opens the database that dsn names: a postgres:// or postgresql://
+// URL for PostgreSQL, otherwise an SQLite file, given as a file: URL (its
+// query is ignored: Open sets the connection options itself) or a plain
+// path. It does not migrate.
+//
+// An SQLite file and its folder are created when needed, mode 0600. A
+// read-only filesystem or file, a database being restored, and a file that
+// is not a database are refused with an error that says so. A PostgreSQL
+// database must answer within the URL's connect_timeout (10 seconds unless
+// it says otherwise).
+func Open(dsn string) (*Store, error) {
+	if IsPostgresURL(dsn) {
+		return openPostgres(dsn)
+	}
+	return openSQLite(SQLitePath(dsn))
+}
+
+// IsPostgresURL reports whether dsn names a PostgreSQL database.
+func IsPostgresURL(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// SQLitePath returns the file path of an SQLite dsn: a file: URL without
+// its query, or a plain path as it is.
+func SQLitePath(dsn string) string {
+	p, ok := strings.CutPrefix(dsn, "file:")
+	if !ok {
+		return dsn
+	}
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	return p
+}
+
+// gormConfig is what both databases share of GORM's settings.
+func gormConfig(prepare bool) *gorm.Config {
+	return &gorm.Config{
+		SkipDefaultTransaction: true,
+		PrepareStmt:            prepare,
+		TranslateError:         true,
+		Logger:                 logger.Discard,
+		// Times are the caller's (casework's clock), never GORM's: the
+		// row types switch its automatic created_at/updated_at off.
+		// Should it pick one anyway, it has the product's precision.
+		NowFunc: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+	}
+}
+
+func openSQLite(path string) (*Store, error) {
 	if err := prepareFiles(path); err != nil {
 		return nil, err
 	}
@@ -81,18 +131,7 @@ func open(path string) (*Store, error) {
 	// be readable from the file afterwards (docs/privacy.md). Checkpoint
 	// does the same for the write-ahead log.
 	base := "file:" + path + "?_foreign_keys=on&_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_cache_size=-16000&_secure_delete=on"
-	cfg := func(prepare bool) *gorm.Config {
-		return &gorm.Config{
-			SkipDefaultTransaction: true,
-			PrepareStmt:            prepare,
-			TranslateError:         true,
-			Logger:                 logger.Discard,
-			// Times are the caller's (casework's clock), never GORM's: the
-			// row types switch its automatic created_at/updated_at off.
-			// Should it pick one anyway, it has the product's precision.
-			NowFunc: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-		}
-	}
+	cfg := gormConfig
 	openErr := func(err error) error {
 		if f := storageFault(err); f != nil && strings.Contains(f.Detail, "damaged") {
 			return fmt.Errorf("database %s is damaged or not an SQLite database (%v); restore a backup with `advising restore`", path, oneLine(err.Error()))
@@ -146,9 +185,14 @@ func open(path string) (*Store, error) {
 
 // Migrate applies every pending migration from the embedded files. Running it
 // on an up-to-date database does nothing. Servers starting together take
-// turns (migrateLock), so the migrations run once.
+// turns, so the migrations run once: on SQLite under a file lock
+// (migrateLock), on PostgreSQL under an advisory lock (pgMigrationLock).
 func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
-	p, err := goose.NewProvider(goose.DialectSQLite3, s.wr, migrations.FS, goose.WithLocker(&migrateLock{path: s.path}))
+	dialect, opt := goose.DialectSQLite3, goose.WithLocker(&migrateLock{path: s.path})
+	if s.pg {
+		dialect, opt = goose.DialectPostgres, goose.WithSessionLocker(pgMigrationLock{})
+	}
+	p, err := goose.NewProvider(dialect, s.wr, migrations.FS, opt)
 	if err != nil {
 		return 0, fmt.Errorf("prepare migrations: %w", err)
 	}
@@ -165,6 +209,10 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.quit)
 		<-s.stopped
+		if s.pg { // one pool
+			s.closeErr = errors.Join(s.auth.close(), s.read.Close())
+			return
+		}
 		s.closeErr = errors.Join(s.hot.close(), s.auth.close(), s.read.Close(), s.wr.Close(), s.lock.release())
 	})
 	return s.closeErr

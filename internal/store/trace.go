@@ -10,7 +10,11 @@ import (
 // it before the store is in use: GORM's callback list is not safe to change
 // while queries run.
 func (s *Store) TraceStatements(fn func(sql string)) {
-	for i, g := range []*gorm.DB{s.db, s.w} {
+	pools := []*gorm.DB{s.db, s.w}
+	if s.w == s.db { // PostgreSQL: one pool serves both
+		pools = pools[:1]
+	}
+	for i, g := range pools {
 		name := []string{"advising:trace_read", "advising:trace_write"}[i]
 		after := func(db *gorm.DB) { fn(db.Statement.SQL.String()) }
 		cb := g.Callback()

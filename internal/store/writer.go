@@ -19,8 +19,8 @@ import (
 // its own savepoint: a transaction that fails is rolled back to its savepoint
 // and the others still commit. Every caller learns its own outcome only after
 // the shared COMMIT, so a nil error still means "durably written".
-// SAVEPOINT and ROLLBACK TO are standard SQL, so this carries over to
-// PostgreSQL unchanged.
+// PostgreSQL takes concurrent writers, so there each Tx is an ordinary
+// transaction of its own (pgTx) and none of this applies.
 
 // maxBatch bounds how many transactions share one commit, so one commit
 // never waits on an unbounded queue.
@@ -38,9 +38,19 @@ var errClosed = errors.New("the database is closed")
 // together or not at all. Inside a transaction, Tx runs fn in that same
 // transaction. fn may run on another goroutine and may share its commit with
 // other transactions; it must do its work through tx only.
+//
+// On PostgreSQL, fn runs in a transaction of its own, on the caller's
+// goroutine; as on SQLite, once it has begun it finishes whatever happens
+// to ctx. A transaction that
+// fails only because it met a concurrent one (a serialization failure or a
+// deadlock) is run again, a few times, from the start: fn must not count
+// on running once.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	if s.inTx {
 		return fn(s)
+	}
+	if s.pg {
+		return s.pgTx(ctx, fn)
 	}
 	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
@@ -170,6 +180,44 @@ func (s *Store) runBatch(batch []writeReq) {
 	}
 }
 
+// pgTries bounds how often pgTx runs a transaction that keeps meeting
+// concurrent ones.
+const pgTries = 5
+
+// pgTx runs fn in a PostgreSQL transaction, again after a serialization
+// failure or deadlock.
+func (s *Store) pgTx(ctx context.Context, fn func(tx *Store) error) error {
+	select {
+	case <-s.quit:
+		return errClosed
+	default:
+	}
+	var err error
+	for try := 1; ; try++ {
+		committed := false
+		// Detached as on SQLite (see detachedPool): a write that has begun
+		// finishes, so what a caller learns does not depend on the backend.
+		err = s.w.WithContext(context.WithoutCancel(ctx)).Transaction(func(g *gorm.DB) error {
+			if err := runTx(fn, s.txStore(g)); err != nil {
+				return err
+			}
+			committed = true // unless the COMMIT itself fails
+			return nil
+		})
+		if err == nil || !pgRetryable(err) || try == pgTries {
+			s.record(err, committed && err == nil)
+			return classify(err)
+		}
+		// Back off a little, more each time, so the transactions that met
+		// do not meet again at once.
+		select {
+		case <-time.After(time.Duration(try*try) * 5 * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
 // record notes a batch's outcome for Writable.
 func (s *Store) record(err error, committed bool) {
 	switch {
@@ -192,7 +240,7 @@ func (s *Store) txStore(g *gorm.DB) *Store {
 	// savepoints still go to the *sql.Tx itself.
 	d := g.Session(&gorm.Session{Context: ctx})
 	d.Statement.ConnPool = detachedPool{d.Statement.ConnPool}
-	return &Store{db: d, w: d, read: s.read, wr: s.wr, inTx: true, hot: s.hot, auth: s.auth, path: s.path, health: s.health}
+	return &Store{db: d, w: d, read: s.read, wr: s.wr, inTx: true, pg: s.pg, hot: s.hot, auth: s.auth, path: s.path, health: s.health}
 }
 
 // detachedPool runs a transaction's statements without their caller's
@@ -286,8 +334,13 @@ func (h *hotStmts) close() error {
 
 // execHot runs a write statement and returns the rows it affected. Inside a
 // transaction, a statement of hotQueries runs prepared; anything else is a
-// plain Exec.
+// plain Exec. On PostgreSQL every statement is a plain Exec: pgx prepares
+// each statement once per connection by itself.
 func (s *Store) execHot(ctx context.Context, query string, args ...any) (int64, error) {
+	if s.pg {
+		res := s.w.WithContext(ctx).Exec(query, args...)
+		return res.RowsAffected, res.Error
+	}
 	pool := s.w.Statement.ConnPool
 	if d, ok := pool.(detachedPool); ok {
 		pool, ctx = d.ConnPool, context.WithoutCancel(ctx)

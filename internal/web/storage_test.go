@@ -7,13 +7,15 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"advising/internal/store/storetest"
 )
 
 // When the database cannot be written, a form post answers an honest 503
 // page with Retry-After, saying nothing was saved; once it can, the same
 // post works.
 func TestPagesWhenStorageFails(t *testing.T) {
-	s := newSite(t)
+	s := newSiteOn(t, storetest.NewSQLite(t), 0) // the faults are made with SQLite's PRAGMAs
 	a := s.applicant(t)
 	b := s.browser()
 	b.signIn(t, a.Email)

@@ -47,7 +47,12 @@ func newSite(t testing.TB) *site { return newSiteWith(t, 0) }
 // the given CIDRs.
 func newSiteWith(t testing.TB, authRate int, trusted ...string) *site {
 	t.Helper()
-	st := storetest.New(t)
+	return newSiteOn(t, storetest.New(t), authRate, trusted...)
+}
+
+// newSiteOn is newSiteWith over a given store.
+func newSiteOn(t testing.TB, st *store.Store, authRate int, trusted ...string) *site {
+	t.Helper()
 	cw := casework.New(casework.Options{
 		Store:    st,
 		Tokens:   auth.NewTokens(testSecret, 8*time.Hour, time.Now),
