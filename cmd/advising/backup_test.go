@@ -207,3 +207,15 @@ func TestRunRefusesUnsoundDatabase(t *testing.T) {
 }
 
 func pause() { time.Sleep(5 * time.Millisecond) }
+
+// backup and restore copy SQLite files; with a PostgreSQL database they
+// refuse, before connecting to anything, and say what to use instead.
+func TestBackupRefusesPostgres(t *testing.T) {
+	env := map[string]string{"ADVISING_DATABASE_URL": "postgres://advising:pw@db.invalid:5432/advising?sslmode=disable"}
+	for _, cmd := range []string{"backup", "restore"} {
+		err := run(context.Background(), []string{cmd, filepath.Join(t.TempDir(), "copy.db")}, func(k string) string { return env[k] }, &syncBuffer{})
+		if err == nil || !strings.Contains(err.Error(), "pg_dump") || strings.Contains(err.Error(), "pw@") {
+			t.Errorf("advising %s with a PostgreSQL URL = %v; want a refusal naming pg_dump, without the password", cmd, err)
+		}
+	}
+}

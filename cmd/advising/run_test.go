@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +17,8 @@ import (
 
 	"advising/internal/advising"
 	"advising/internal/store"
+	"advising/internal/store/storetest"
+	"advising/migrations"
 )
 
 // syncBuffer is a log sink safe for the server's goroutines.
@@ -149,8 +152,7 @@ func TestRunServesDemoOffice(t *testing.T) {
 }
 
 func TestRunProduction(t *testing.T) {
-	dir := t.TempDir()
-	db := "file:" + filepath.Join(dir, "advising.db")
+	db := storetest.URL(t)
 	err := run(context.Background(), nil, func(k string) string {
 		return map[string]string{"ADVISING_ENV": "production", "ADVISING_DATABASE_URL": db}[k]
 	}, &syncBuffer{})
@@ -199,8 +201,8 @@ func TestRunProduction(t *testing.T) {
 }
 
 func TestRunSubcommands(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{"ADVISING_DATABASE_URL": "file:" + filepath.Join(dir, "advising.db"), "ADVISING_BCRYPT_COST": "4"}
+	env := map[string]string{"ADVISING_DATABASE_URL": storetest.URL(t), "ADVISING_BCRYPT_COST": "4",
+		"ADVISING_JWT_SECRET": strings.Repeat("s", 32)}
 	getenv := func(k string) string { return env[k] }
 	ctx := context.Background()
 	if err := run(ctx, []string{"migrate"}, getenv, &syncBuffer{}); err != nil {
@@ -214,6 +216,84 @@ func TestRunSubcommands(t *testing.T) {
 	}
 	if err := run(ctx, []string{"frobnicate"}, getenv, &syncBuffer{}); err == nil {
 		t.Errorf("advising frobnicate = nil; want an unknown-command error")
+	}
+}
+
+// Instances that start together on one PostgreSQL database migrate it
+// once between them and all serve. (An SQLite file serves one instance, so
+// there the second starts after the first.)
+func TestRunInstancesShareOneDatabase(t *testing.T) {
+	db := storetest.URL(t)
+	type instance struct {
+		addr string
+		logs *syncBuffer
+		done chan error
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var insts []*instance
+	for range 2 {
+		addr, err := freeAddr()
+		if err != nil {
+			t.Fatalf("free address: %v", err)
+		}
+		env := map[string]string{"ADVISING_ENV": "production", "ADVISING_DATABASE_URL": db, "ADVISING_ADDR": addr,
+			"ADVISING_BCRYPT_COST": "4", "ADVISING_JWT_SECRET": strings.Repeat("m", 32)}
+		in := &instance{addr: addr, logs: &syncBuffer{}, done: make(chan error, 1)}
+		insts = append(insts, in)
+		go func() { in.done <- run(ctx, nil, func(k string) string { return env[k] }, in.logs) }()
+		if !storetest.Postgres() {
+			waitReady(t, in.addr, in.logs, in.done)
+		}
+	}
+	applied := 0
+	for _, in := range insts {
+		waitReady(t, in.addr, in.logs, in.done)
+		var line struct {
+			Applied *int `json:"migrations_applied"`
+		}
+		for _, l := range strings.Split(in.logs.String(), "\n") {
+			if strings.Contains(l, "database ready") && json.Unmarshal([]byte(l), &line) == nil && line.Applied != nil {
+				applied += *line.Applied
+			}
+		}
+	}
+	files, _ := fs.Glob(migrations.FS, "*.sql")
+	if applied != len(files) {
+		t.Errorf("the instances applied %d migrations between them; want %d, each once\n%s\n%s",
+			applied, len(files), insts[0].logs.String(), insts[1].logs.String())
+	}
+	cancel()
+	for i, in := range insts {
+		select {
+		case err := <-in.done:
+			if err != nil {
+				t.Errorf("instance %d: run() = %v; want nil after shutdown", i, err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Errorf("instance %d did not stop", i)
+		}
+	}
+}
+
+// waitReady polls a run() instance's /readyz until it answers 200.
+func waitReady(t *testing.T, addr string, logs *syncBuffer, done chan error) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("run() returned before serving: %v\n%s", err, logs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET /readyz on %s never answered 200\n%s", addr, logs.String())
+		}
 	}
 }
 

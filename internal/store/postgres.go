@@ -137,17 +137,19 @@ func registerUTCTimestamps(m *pgtype.Map) {
 type utcTimestampCodec struct{ pgtype.TimestampCodec }
 
 func (c *utcTimestampCodec) PlanEncode(m *pgtype.Map, oid uint32, format int16, value any) pgtype.EncodePlan {
-	p := c.TimestampCodec.PlanEncode(m, oid, format, value)
-	if _, ok := value.(time.Time); ok && p != nil {
-		return utcPlan{p}
+	if _, ok := value.(time.Time); ok {
+		if next := c.TimestampCodec.PlanEncode(m, oid, format, pgtype.Timestamp{}); next != nil {
+			return utcPlan{next}
+		}
 	}
-	return p
+	return c.TimestampCodec.PlanEncode(m, oid, format, value)
 }
 
+// utcPlan encodes a time.Time as the timestamp of its instant in UTC.
 type utcPlan struct{ next pgtype.EncodePlan }
 
 func (p utcPlan) Encode(value any, buf []byte) ([]byte, error) {
-	return p.next.Encode(value.(time.Time).UTC(), buf)
+	return p.next.Encode(pgtype.Timestamp{Time: value.(time.Time).UTC(), Valid: true}, buf)
 }
 
 // pgMigrationLock is goose's session lock on PostgreSQL: a session advisory
