@@ -296,16 +296,10 @@ func (b *benchRun) buildServer(ctx context.Context) error {
 	return nil
 }
 
-// openStore opens the product's database at a database URL.
+// openStore opens the product's database at a database URL: file:PATH or
+// postgres://.
 func openStore(dbURL string) (*store.Store, error) {
-	path, ok := strings.CutPrefix(dbURL, "file:")
-	if !ok {
-		return nil, fmt.Errorf("database URL %q: this build measures SQLite only (file:PATH)", dbURL)
-	}
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
-	return store.Open(path)
+	return store.Open(dbURL)
 }
 
 // redact hides a database URL's password for the report.
