@@ -48,8 +48,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	switch cmd {
 	case "serve", "migrate", "seed", "reclassify", "healthcheck", "backup", "restore":
+	case "migrate-data": // names both databases itself
+		return migrateData(ctx, args[1:], stdout)
 	default:
-		return fmt.Errorf("unknown command %q (want serve, migrate, seed, reclassify, healthcheck, backup or restore)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, migrate, seed, reclassify, healthcheck, backup, restore or migrate-data)", cmd)
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {

@@ -269,3 +269,17 @@ func (s *Store) lockRows(ctx context.Context, query string, args ...any) error {
 	}
 	return nil
 }
+
+// tables lists the database's tables: SQLite's, or those of the current
+// schema on PostgreSQL.
+func (s *Store) tables(ctx context.Context) ([]string, error) {
+	q := "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name"
+	if s.pg {
+		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+	}
+	var names []string
+	if err := s.db.WithContext(ctx).Raw(q).Scan(&names).Error; err != nil {
+		return nil, fmt.Errorf("list tables: %w", err)
+	}
+	return names, nil
+}
