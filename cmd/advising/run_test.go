@@ -219,9 +219,10 @@ func TestRunSubcommands(t *testing.T) {
 	}
 }
 
-// Instances that start together on one PostgreSQL database migrate it
-// once between them and all serve. (An SQLite file serves one instance, so
-// there the second starts after the first.)
+// Instances that start together on one database migrate it once between
+// them and all serve. (In production a server refuses a 0-byte SQLite
+// file, which a new file is for a moment while the first instance creates
+// it, so on SQLite the second starts once the first serves.)
 func TestRunInstancesShareOneDatabase(t *testing.T) {
 	db := storetest.URL(t)
 	type instance struct {
