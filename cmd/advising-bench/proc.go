@@ -150,3 +150,48 @@ func tail(path string, n int64) string {
 	k, _ := f.ReadAt(b, off)
 	return string(b[:k])
 }
+
+// backendCPU returns the CPU time used so far by each PostgreSQL backend
+// process serving database dbname on this machine, by pid. Backends set
+// their process title to "postgres: USER DATABASE HOST(PORT) STATE", which
+// /proc/<pid>/cmdline shows; a server on another machine has none here.
+func backendCPU(dbname string) map[int]time.Duration {
+	out := map[int]time.Duration{}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return out
+	}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(strings.ReplaceAll(string(cmdline), "\x00", " "))
+		if len(f) < 3 || f[0] != "postgres:" || f[2] != dbname {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		if t, err := parseProcStat(string(stat)); err == nil {
+			out[pid] = t
+		}
+	}
+	return out
+}
+
+// backendCPUSince is the CPU the backends in now used since before: a
+// backend that started in between counts from zero, one that exited is lost
+// (the server's pool keeps its connections, so few do).
+func backendCPUSince(before, now map[int]time.Duration) time.Duration {
+	var d time.Duration
+	for pid, t := range now {
+		d += t - before[pid]
+	}
+	return d
+}

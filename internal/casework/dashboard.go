@@ -58,7 +58,7 @@ func (s *Service) Dashboard(ctx context.Context, a advising.Actor) (Dashboard, e
 	}
 	d.Attention = s.views(cs, fc)
 	if a.IsAdmin() {
-		if d.Advisors, err = s.st.AdvisorLoads(ctx); err != nil {
+		if d.Advisors, err = s.st.AdvisorLoads(ctx, counts.OpenByAdvisor); err != nil {
 			return Dashboard{}, err
 		}
 	}

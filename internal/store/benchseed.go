@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -45,8 +46,8 @@ func (s *Store) InsertOffice(ctx context.Context, o Office) error {
 			WsTotal: c.Evidence.WorkSamples, WsTm: c.Evidence.TechnologyManagement, WsEm: c.Evidence.EngineeringManagement,
 			WsHybrid: c.Evidence.Hybrid, WsInsufficient: c.Evidence.InsufficientEvidence, WsReview: c.Evidence.AwaitingReview,
 			ProgrammeInterest: c.Profile.ProgrammeInterest, YearsExperience: c.Profile.YearsExperience,
-			TargetIntake: c.Profile.TargetIntake,
-			Version:      max(c.Version, 1), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+			TargetIntake: c.Profile.TargetIntake, SearchText: searchText(c.Applicant.FullName, c.Applicant.Email),
+			Version: max(c.Version, 1), CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 		if c.Advisor != nil {
 			id := c.Advisor.ID
 			r.AdvisorID = &id
@@ -56,6 +57,10 @@ func (s *Store) InsertOffice(ctx context.Context, o Office) error {
 			r.RecPathway, r.RecRationale, r.RecDecidedBy, r.RecDecidedAt = &pathway, &rationale, &by, &at
 		}
 		cases[i] = r
+	}
+	caseIDs := make([]string, len(cases))
+	for i, c := range cases {
+		caseIDs[i] = c.ID
 	}
 	samples := make([]workSampleRow, len(o.WorkSamples))
 	for i, w := range o.WorkSamples {
@@ -97,7 +102,15 @@ func (s *Store) InsertOffice(ctx context.Context, o Office) error {
 		if err := insert("work_samples", &samples, len(samples)); err != nil {
 			return err
 		}
-		return insert("notes", &notes, len(notes))
+		if err := insert("notes", &notes, len(notes)); err != nil {
+			return err
+		}
+		for ids := range slices.Chunk(caseIDs, insertBatch) {
+			if err := tx.refreshStaticFlags(ctx, "c.id IN ?", ids); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

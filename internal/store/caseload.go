@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -187,12 +186,20 @@ func (f CaseFilter) scope(q *query) {
 		q.add("c.status IN ?", ss)
 	}
 	if f.Flag != "" {
+		// As a CASE, the predicate cannot bound an index range: the list
+		// then walks the caseload's index in the page's order, testing the
+		// flag inside the index, and stops at a full page, where a range on
+		// (say) follow-up dates would read and sort every match first.
 		cond, args := flagPredicate(f.Flag, f.Clock)
-		q.add(cond, args...)
+		q.add("CASE WHEN "+cond+" THEN 1 ELSE 0 END = 1", args...)
 	}
-	if f.Query != "" {
-		p := likePattern(f.Query)
-		q.add(`(LOWER(a.full_name) LIKE ? ESCAPE '\' OR a.email LIKE ? ESCAPE '\')`, p, p)
+	switch {
+	case strings.Contains(f.Query, searchSeparator):
+		q.add("1 = 0") // no name or email holds one (see searchSeparator)
+	case f.Query != "":
+		// One LIKE over the lower-cased name and email, tested inside the
+		// list indexes (migration 00010).
+		q.add(`c.search_text LIKE ? ESCAPE '\'`, likePattern(f.Query))
 	}
 	if f.AsOf != nil {
 		q.add("c.updated_at <= ?", f.AsOf.UTC())
@@ -335,55 +342,84 @@ func (s *Store) fillAdvisors(ctx context.Context, cases []advising.Case) error {
 	return nil
 }
 
-// CaseloadCounts counts a caseload's cases by status and by flag.
+// CaseloadCounts counts a caseload's cases by status and by flag, and the
+// open (not closed) cases of each advisor in it.
 type CaseloadCounts struct {
-	ByStatus map[advising.Status]int
-	ByFlag   map[advising.Flag]int
+	ByStatus      map[advising.Status]int
+	ByFlag        map[advising.Flag]int
+	OpenByAdvisor map[string]int
 }
+
+// clockFlags are the flags that depend on the clock. They are never stored:
+// the dashboard counts each as a range of one index (follow-up dates, status
+// change dates, target intakes) at the request's clock.
+var clockFlags = []advising.Flag{advising.FlagFollowUpOverdue, advising.FlagStalledEvidenceCollection,
+	advising.FlagScreeningWindowOpen, advising.FlagScreeningWindowApproaching}
 
 // CountCaseload counts the cases of one advisor's caseload, or of the whole
 // office when advisorID is "", by status and by the flags that hold at fc.
-// SQLite does the counting with the same predicates as the flag filter, so
-// the dashboard reads a handful of rows, not the whole caseload.
+// Two statements, neither of which reads a case row: one counts the
+// cases by advisor, status and static flags (one index entry per case, no
+// expression evaluated), the other counts each clock-dependent flag as an
+// index range with the flag filter's own predicate.
 func (s *Store) CountCaseload(ctx context.Context, advisorID string, fc advising.FlagClock) (CaseloadCounts, error) {
-	cols := make([]string, 0, len(advising.Flags))
-	var args []any
-	for _, f := range advising.Flags {
-		cond, a := flagPredicate(f, fc)
-		cols = append(cols, "SUM(CASE WHEN "+cond+" THEN 1 ELSE 0 END)")
-		args = append(args, a...)
-	}
-	var q query
+	out := CaseloadCounts{ByStatus: map[advising.Status]int{}, ByFlag: map[advising.Flag]int{}, OpenByAdvisor: map[string]int{}}
+	var scope query
 	if advisorID != "" {
-		q.add("c.advisor_id = ?", advisorID)
+		scope.add("c.advisor_id = ?", advisorID)
 	}
-	rows, err := s.db.WithContext(ctx).Raw("SELECT c.status, COUNT(*), "+strings.Join(cols, ", ")+
-		" FROM cases c"+q.sql()+" GROUP BY c.status",
-		append(args, q.args...)...).Rows()
+	rows, err := s.db.WithContext(ctx).Raw("SELECT c.advisor_id, c.status, c.static_flags, COUNT(*) FROM cases c"+
+		scope.sql()+" GROUP BY c.advisor_id, c.status, c.static_flags", scope.args...).Rows()
 	if err != nil {
 		return CaseloadCounts{}, fmt.Errorf("count caseload: %w", err)
 	}
 	defer rows.Close()
-	out := CaseloadCounts{ByStatus: map[advising.Status]int{}, ByFlag: map[advising.Flag]int{}}
-	counts := make([]int, len(advising.Flags))
-	dest := make([]any, 0, 2+len(counts))
-	var status string
-	var n int
-	dest = append(dest, &status, &n)
-	for i := range counts {
-		dest = append(dest, &counts[i])
-	}
 	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
+		var advisor sql.NullString
+		var status string
+		var bits, n int
+		if err := rows.Scan(&advisor, &status, &bits, &n); err != nil {
 			return CaseloadCounts{}, fmt.Errorf("scan caseload counts: %w", err)
 		}
 		out.ByStatus[advising.Status(status)] += n
-		for i, f := range advising.Flags {
-			out.ByFlag[f] += counts[i]
+		for i, f := range staticFlags {
+			if bits&(1<<i) != 0 {
+				out.ByFlag[f] += n
+			}
+		}
+		switch {
+		case !advisor.Valid:
+			out.ByFlag[advising.FlagUnassigned] += n
+		case status != string(advising.StatusClosed):
+			out.OpenByAdvisor[advisor.String] += n
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return CaseloadCounts{}, fmt.Errorf("count caseload: %w", err)
+	}
+
+	cols := make([]string, len(clockFlags))
+	var args []any
+	for i, f := range clockFlags {
+		var q query
+		if advisorID != "" {
+			q.add("c.advisor_id = ?", advisorID)
+		}
+		cond, a := flagPredicate(f, fc)
+		q.add(cond, a...)
+		cols[i] = "(SELECT COUNT(*) FROM cases c" + q.sql() + ")"
+		args = append(args, q.args...)
+	}
+	counts := make([]int, len(clockFlags))
+	dest := make([]any, len(counts))
+	for i := range counts {
+		dest[i] = &counts[i]
+	}
+	if err := s.db.WithContext(ctx).Raw("SELECT "+strings.Join(cols, ", "), args...).Row().Scan(dest...); err != nil {
+		return CaseloadCounts{}, fmt.Errorf("count caseload flags: %w", err)
+	}
+	for i, f := range clockFlags {
+		out.ByFlag[f] = counts[i]
 	}
 	return out, nil
 }
@@ -393,30 +429,42 @@ func (s *Store) CountCaseload(ctx context.Context, advisorID string, fc advising
 // follow-ups (oldest first), then stalled evidence collection (longest
 // first), then open screening windows, then approaching ones (earliest
 // intake first); ties by id. A case counts in its most urgent group.
+//
+// Each group is one query that walks an index in the group's order
+// (follow-up dates, status change dates, target intakes) and stops when
+// the list is full, so the cost follows the limit, not the caseload.
 func (s *Store) AttentionCases(ctx context.Context, advisorID string, fc advising.FlagClock, limit int) ([]advising.Case, error) {
-	overdue, oa := flagPredicate(advising.FlagFollowUpOverdue, fc)
-	stalled, sa := flagPredicate(advising.FlagStalledEvidenceCollection, fc)
-	open, wa := flagPredicate(advising.FlagScreeningWindowOpen, fc)
-	appr, aa := flagPredicate(advising.FlagScreeningWindowApproaching, fc)
-	order := " ORDER BY CASE WHEN " + overdue + " THEN 0 WHEN " + stalled + " THEN 1 WHEN " + open + " THEN 2 ELSE 3 END," +
-		" CASE WHEN " + overdue + " THEN c.next_follow_up_at WHEN " + stalled + " THEN c.status_changed_at END," +
-		" CASE WHEN " + overdue + " OR " + stalled + " THEN NULL ELSE c.target_intake END, c.id"
-	orderArgs := slices.Concat(oa, sa, wa, oa, sa, oa, sa)
-	// Rank inside the covering index first and read whole summaries only for
-	// the winners: the ranking touches every case of the caseload, the
-	// summaries only limit of them.
-	var rank query
-	if advisorID != "" {
-		rank.add("c.advisor_id = ?", advisorID)
+	groups := []struct {
+		flag  advising.Flag
+		order string
+	}{
+		{advising.FlagFollowUpOverdue, " ORDER BY c.next_follow_up_at, c.id"},
+		{advising.FlagStalledEvidenceCollection, " ORDER BY c.status_changed_at, c.id"},
+		{advising.FlagScreeningWindowOpen, " ORDER BY c.target_intake, c.id"},
+		{advising.FlagScreeningWindowApproaching, " ORDER BY c.target_intake, c.id"},
 	}
-	rank.add("c.status <> ?", string(advising.StatusClosed))
-	rank.add("("+overdue+" OR "+stalled+" OR "+open+" OR "+appr+")", slices.Concat(oa, sa, wa, aa)...)
-	var q query
-	q.add("c.id IN (SELECT c.id FROM cases c"+rank.sql()+order+" LIMIT ?)", append(append(rank.args, orderArgs...), limit)...)
-	q.args = append(q.args, orderArgs...)
-	out, err := s.appendSummaries(ctx, make([]advising.Case, 0, limit), q, order, limit)
-	if err != nil {
-		return nil, err
+	out := make([]advising.Case, 0, limit)
+	for i, g := range groups {
+		if len(out) >= limit {
+			break
+		}
+		var q query
+		if advisorID != "" {
+			q.add("c.advisor_id = ?", advisorID)
+		}
+		q.add("c.status <> ?", string(advising.StatusClosed))
+		cond, a := flagPredicate(g.flag, fc)
+		q.add(cond, a...)
+		// Not in a more urgent group. CASE makes a NULL date count as
+		// "does not hold", as it does in the flag itself.
+		for _, earlier := range groups[:i] {
+			cond, a := flagPredicate(earlier.flag, fc)
+			q.add("CASE WHEN "+cond+" THEN 1 ELSE 0 END = 0", a...)
+		}
+		var err error
+		if out, err = s.appendSummaries(ctx, out, q, g.order, limit-len(out)); err != nil {
+			return nil, err
+		}
 	}
 	return out, s.fillAdvisors(ctx, out)
 }
@@ -439,13 +487,12 @@ type AdvisorLoad struct {
 	OpenCases int
 }
 
-// AdvisorLoads returns every advisor, disabled ones included, with the
-// number of their cases that are not closed, by name.
-func (s *Store) AdvisorLoads(ctx context.Context) ([]AdvisorLoad, error) {
-	rows, err := s.db.WithContext(ctx).Raw(`SELECT u.id, u.full_name, COUNT(c.id)
-		FROM users u LEFT JOIN cases c ON c.advisor_id = u.id AND c.status <> ?
-		WHERE u.role = ? GROUP BY u.id, u.full_name ORDER BY u.full_name, u.id`,
-		string(advising.StatusClosed), string(advising.RoleAdvisor)).Rows()
+// AdvisorLoads returns every advisor, disabled ones included, by name,
+// each with their open cases from open (CaseloadCounts.OpenByAdvisor of
+// the whole office).
+func (s *Store) AdvisorLoads(ctx context.Context, open map[string]int) ([]AdvisorLoad, error) {
+	rows, err := s.db.WithContext(ctx).Raw(`SELECT id, full_name FROM users WHERE role = ? ORDER BY full_name, id`,
+		string(advising.RoleAdvisor)).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("advisor loads: %w", err)
 	}
@@ -453,9 +500,10 @@ func (s *Store) AdvisorLoads(ctx context.Context) ([]AdvisorLoad, error) {
 	out := []AdvisorLoad{}
 	for rows.Next() {
 		var l AdvisorLoad
-		if err := rows.Scan(&l.Advisor.ID, &l.Advisor.FullName, &l.OpenCases); err != nil {
+		if err := rows.Scan(&l.Advisor.ID, &l.Advisor.FullName); err != nil {
 			return nil, fmt.Errorf("scan advisor load: %w", err)
 		}
+		l.OpenCases = open[l.Advisor.ID]
 		out = append(out, l)
 	}
 	if err := rows.Err(); err != nil {

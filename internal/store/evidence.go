@@ -96,7 +96,7 @@ func (s *Store) ReplaceProfile(ctx context.Context, applicantID string, p advisi
 	if err != nil {
 		return mapErr(err, "update case flag facts")
 	}
-	return nil
+	return s.refreshStaticFlags(ctx, "c.applicant_id = ?", applicantID)
 }
 
 type workSampleRow struct {
@@ -237,7 +237,7 @@ func (s *Store) RefreshEvidence(ctx context.Context, caseID string, now time.Tim
 	if res.Error != nil {
 		return fmt.Errorf("update evidence counts: %w", res.Error)
 	}
-	return nil
+	return s.refreshStaticFlags(ctx, "c.id = ?", caseID)
 }
 
 // TouchCase bumps a case's version and updated_at, for changes that live

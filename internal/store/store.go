@@ -183,9 +183,14 @@ func open(path string) (*Store, error) {
 		path: path, health: &writeHealth{}}, nil
 }
 
-// Migrate applies every pending migration from the embedded files. Running it
-// on an up-to-date database does nothing. Servers starting together take
-// turns, so the migrations run once: on SQLite under a file lock
+// caseFactsMigration is the migration that adds the cases' derived columns
+// search_text and static_flags.
+const caseFactsMigration = 10
+
+// Migrate applies every pending migration from the embedded files, then
+// brings the cases' derived columns up to date (refreshCaseFacts). Running
+// it on an up-to-date database changes nothing. Servers starting together
+// take turns, so the migrations run once: on SQLite under a file lock
 // (migrateLock), on PostgreSQL under an advisory lock (pgMigrationLock).
 func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 	dialect, opt := goose.DialectSQLite3, goose.WithLocker(&migrateLock{path: s.path})
@@ -199,6 +204,13 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 	res, err := p.Up(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("apply migrations: %w", err)
+	}
+	searchAdded := false
+	for _, r := range res {
+		searchAdded = searchAdded || r.Source.Version == caseFactsMigration
+	}
+	if err := s.refreshCaseFacts(ctx, searchAdded); err != nil {
+		return len(res), err
 	}
 	return len(res), nil
 }

@@ -133,7 +133,16 @@ func (s *Store) UpdateUser(ctx context.Context, id string, ch UserChanges, now t
 			return advising.User{}, err
 		}
 	}
-	return s.userByIDForWrite(ctx, id)
+	u, err := s.userByIDForWrite(ctx, id)
+	if err != nil || ch.FullName == nil {
+		return u, err
+	}
+	// An applicant's case searches by their name (migration 00010).
+	err = s.w.WithContext(ctx).Exec("UPDATE cases SET search_text = ? WHERE applicant_id = ?", searchText(u.FullName, u.Email), id).Error
+	if err != nil {
+		return advising.User{}, mapErr(err, "update case search text")
+	}
+	return u, nil
 }
 
 // SetPassword replaces a user's password hash, bumps their token version and
