@@ -11,6 +11,7 @@ import (
 
 	"advising/internal/advising"
 	"advising/internal/store"
+	"advising/internal/store/storetest"
 )
 
 // buildServer builds the advising server for a test, with -race when the
@@ -86,11 +87,17 @@ func checkReport(t *testing.T, report string) {
 	}
 }
 
-func TestBenchTinyOfficeSQLite(t *testing.T) {
-	report := runTinyBench(t, buildTestServer(t), "")
+// The whole benchmark over a tiny office, on the backend the suite runs on
+// (a PostgreSQL schema when ADVISING_TEST_POSTGRES_URL is set).
+func TestBenchTinyOffice(t *testing.T) {
+	report := runTinyBench(t, buildTestServer(t), storetest.URL(t))
 	checkReport(t, report)
-	if !strings.Contains(report, "database SQLite") {
-		t.Errorf("report does not name SQLite:\n%s", report)
+	want := "database SQLite"
+	if storetest.Postgres() {
+		want = "database PostgreSQL"
+	}
+	if !strings.Contains(report, want) {
+		t.Errorf("report does not say %q:\n%s", want, report)
 	}
 }
 

@@ -241,7 +241,17 @@ func (s *Store) listCases(ctx context.Context, f CaseFilter) ([]advising.Case, e
 		q.add(keyset(col, dir), k.At.UTC(), k.At.UTC(), k.ID)
 	}
 	out := make([]advising.Case, 0, want)
-	return s.appendSummaries(ctx, out, q, " ORDER BY "+col+" "+dir+", c.id "+dir, want)
+	order := " ORDER BY " + col + " " + dir + ", c.id " + dir
+	if f.Query != "" || f.Flag != "" {
+		// Find the page's cases in the index alone (every column the search
+		// and the flags test is in it), then read the rows of those only:
+		// PostgreSQL then tests the search inside the index too, as SQLite
+		// does anyway, instead of reading each case's row to test it.
+		var ids query
+		ids.add("c.id IN (SELECT c.id FROM cases c"+q.sql()+order+" LIMIT ?)", append(q.args, want)...)
+		return s.appendSummaries(ctx, out, ids, order, want)
+	}
+	return s.appendSummaries(ctx, out, q, order, want)
 }
 
 // keyset is the condition "after (?, ?)" for an order on col then id,
