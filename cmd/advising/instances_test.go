@@ -8,29 +8,37 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"advising/internal/store/storetest"
 )
 
 // Two instances of the real service over one database, requests
 // alternating between them: no rule may depend on which instance a request
-// reaches (API.md, "Several instances"). On SQLite the instances share one
-// file; on PostgreSQL (ADVISING_TEST_POSTGRES_URL) one database.
+// reaches (API.md, "Several instances"). The database is storetest's: one
+// PostgreSQL database when ADVISING_TEST_POSTGRES_URL is set (CI's second
+// pass), else one SQLite file both instances open.
 func TestTwoInstances(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) {
-		url := "file:" + filepath.Join(t.TempDir(), "data", "advising.db")
+	if os.Getenv("ADVISING_REQUIRE_POSTGRES") == "1" && !storetest.Postgres() {
+		t.Fatalf("ADVISING_REQUIRE_POSTGRES=1 but %s is not set: this run must test two instances on PostgreSQL", storetest.PostgresEnv)
+	}
+	url := storetest.URL(t)
+	if !storetest.Postgres() {
 		// `advising migrate` first, as a deployment of one file would: in
 		// production a server refuses a 0-byte database file, which is
-		// what the other instance's file is for a moment while it creates it.
+		// what the other instance's file is for a moment while it creates
+		// it. PostgreSQL instances start together on the empty database.
 		env := instanceEnv(url)
 		if err := run(context.Background(), []string{"migrate"}, func(k string) string { return env[k] }, io.Discard); err != nil {
 			t.Fatalf("advising migrate: %v", err)
 		}
-		testTwoInstances(t, url)
-	})
+	}
+	testTwoInstances(t, url)
 }
 
 // instance is one running run().
