@@ -260,6 +260,12 @@ func TestInsightsRoles(t *testing.T) {
 	for _, u := range []testUser{advisor, admin} {
 		ts.mustDo(t, u, http.MethodGet, "/api/v1/insights/classification", "", http.StatusOK, nil)
 	}
+	ts.mustDo(t, admin, http.MethodGet, "/api/v1/insights/overrides", "", http.StatusOK, nil)
+	// The dry run that goes with the insights is admin's too.
+	for _, u := range []testUser{applicant, advisor} {
+		checkProblem(t, "dry run as "+string(u.Role), ts.do(t, u, http.MethodPost, "/api/v1/admin/reclassify?dry_run=true", ""), http.StatusForbidden)
+	}
+	ts.mustDo(t, admin, http.MethodPost, "/api/v1/admin/reclassify?dry_run=true", "", http.StatusOK, nil)
 }
 
 // The overrides export hands out applicants' texts in bulk, so each one is
