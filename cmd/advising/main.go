@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // ADVISING_TIME_ZONE works on images without /usr/share/zoneinfo
 )
 
 func main() {

@@ -141,6 +141,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		Tokens:   auth.NewTokens(secret, cfg.TokenTTL, time.Now),
 		Hasher:   auth.Hasher{Cost: cfg.BcryptCost},
 		AuthRate: cfg.AuthRate,
+		Location: cfg.TimeZone,
 	})
 	a := &app{cfg: cfg, log: log, st: st, cw: cw}
 	if cfg.AdminEmail != "" {

@@ -248,7 +248,12 @@ func loadCase(ctx context.Context, cw *casework.Service, p seeds.Applicant, admi
 	}
 	if p.FollowUpInDays != nil {
 		at := now.AddDate(0, 0, *p.FollowUpInDays)
-		if _, err := cw.UpdateCase(ctx, actor, caseID, casework.CaseUpdate{SetFollowUp: true, NextFollowUpAt: &at}, nil); err != nil {
+		if *p.FollowUpInDays < 0 { // an overdue follow-up: the demo's past, which casework refuses to schedule
+			err = cw.BackdateFollowUp(ctx, admin, caseID, at)
+		} else {
+			_, err = cw.UpdateCase(ctx, actor, caseID, casework.CaseUpdate{SetFollowUp: true, NextFollowUpAt: &at}, nil)
+		}
+		if err != nil {
 			return fmt.Errorf("follow-up: %w", err)
 		}
 	}

@@ -128,3 +128,30 @@ func TestNeedsReview(t *testing.T) {
 		}
 	}
 }
+
+func TestFollowUpAllowed(t *testing.T) {
+	hk, err := time.LoadLocation("Asia/Hong_Kong")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 20:00 UTC on 1 December is already 04:00 on 2 December in Hong Kong.
+	now := time.Date(2026, 12, 1, 20, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		at   time.Time
+		loc  *time.Location
+		want bool
+	}{
+		{"earlier today, UTC", time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), time.UTC, true},
+		{"yesterday, UTC", time.Date(2026, 11, 30, 23, 59, 0, 0, time.UTC), time.UTC, false},
+		{"tomorrow", time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC), time.UTC, true},
+		{"today in UTC is yesterday in Hong Kong", time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), hk, false},
+		{"start of the Hong Kong day", time.Date(2026, 12, 2, 0, 0, 0, 0, hk), hk, true},
+		{"no zone means UTC", time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), nil, false},
+	}
+	for _, tt := range tests {
+		if got := FollowUpAllowed(tt.at, now, tt.loc); got != tt.want {
+			t.Errorf("%s: FollowUpAllowed(%v, %v, %v) = %v; want %v", tt.name, tt.at, now, tt.loc, got, tt.want)
+		}
+	}
+}

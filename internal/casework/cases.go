@@ -56,20 +56,18 @@ func officeOnly(a advising.Actor) error {
 
 var errCaseNotFound = advising.Errorf(advising.CodeNotFound, "case not found")
 
-// ListCases returns a page of case summaries with their flags: an advisor's
-// own caseload, or for admin every case. Unknown statuses, flags and sorts,
-// a bad cursor or limit are CodeInvalid; an advisor filtering by advisor or
-// for unassigned cases gets CodeForbidden, an applicant too.
-func (s *Service) ListCases(ctx context.Context, a advising.Actor, q CaseQuery) (Page[CaseView], error) {
+// caseFilter checks a caseload query for a in the order the API reports
+// problems and turns it into the store's filter, scoped to an advisor's own
+// caseload.
+func (s *Service) caseFilter(a advising.Actor, q CaseQuery) (store.CaseFilter, error) {
 	if err := officeOnly(a); err != nil {
-		return Page[CaseView]{}, err
+		return store.CaseFilter{}, err
 	}
 	if a.Role == advising.RoleAdvisor && (q.AdvisorID != "" || q.Unassigned) {
-		return Page[CaseView]{}, advising.Errorf(advising.CodeForbidden, "only admin may filter by advisor_id or unassigned")
+		return store.CaseFilter{}, advising.Errorf(advising.CodeForbidden, "only admin may filter by advisor_id or unassigned")
 	}
-	now := s.clock()
 	f := store.CaseFilter{AdvisorID: q.AdvisorID, Unassigned: q.Unassigned, Sort: store.CaseSort(q.Sort),
-		Flag: advising.Flag(q.Flag), Query: q.Q, Clock: advising.NewFlagClock(now)}
+		Flag: advising.Flag(q.Flag), Query: q.Q, Clock: advising.NewFlagClock(s.clock())}
 	if a.Role == advising.RoleAdvisor {
 		f.AdvisorID = a.UserID
 	}
@@ -82,11 +80,30 @@ func (s *Service) ListCases(ctx context.Context, a advising.Actor, q CaseQuery) 
 	v.Check(f.Sort.Valid(), "sort", "must be one of: -updated_at, updated_at, next_follow_up_at, created_at")
 	v.Check(len([]rune(q.Q)) <= MaxQueryLen, "q", "must be at most 200 characters")
 	v.Check(q.AdvisorID == "" || !q.Unassigned, "unassigned", "cannot be combined with advisor_id")
-	limit, err := checkLimit(q.Limit)
+	return f, v.Err()
+}
+
+// CountCases counts the cases ListCases would list for the same query over
+// every page (Cursor and Limit are ignored), with the same errors.
+func (s *Service) CountCases(ctx context.Context, a advising.Actor, q CaseQuery) (int, error) {
+	f, err := s.caseFilter(a, q)
+	if err != nil {
+		return 0, err
+	}
+	return s.st.CountCases(ctx, f)
+}
+
+// ListCases returns a page of case summaries with their flags: an advisor's
+// own caseload, or for admin every case. Unknown statuses, flags and sorts,
+// a bad cursor or limit are CodeInvalid; an advisor filtering by advisor or
+// for unassigned cases gets CodeForbidden, an applicant too.
+func (s *Service) ListCases(ctx context.Context, a advising.Actor, q CaseQuery) (Page[CaseView], error) {
+	f, err := s.caseFilter(a, q)
 	if err != nil {
 		return Page[CaseView]{}, err
 	}
-	if err := v.Err(); err != nil {
+	limit, err := checkLimit(q.Limit)
+	if err != nil {
 		return Page[CaseView]{}, err
 	}
 	var cur caseCursor
@@ -230,8 +247,13 @@ type CaseUpdate struct {
 	NextFollowUpAt *time.Time
 }
 
+// errPastFollowUp refuses a follow-up on a day that is over.
+var errPastFollowUp = advising.Invalid(advising.FieldError{Field: "next_follow_up_at",
+	Message: "must not be in the past: choose today or a later date"})
+
 // UpdateCase changes a case's status and/or follow-up date for its assigned
-// advisor or admin, and returns the case. An illegal transition, including
+// advisor or admin, and returns the case. A follow-up on a day already over
+// in the office's time zone is CodeInvalid. An illegal transition, including
 // any change to recommended, is CodeConflict; a failed precondition
 // CodePreconditionFailed; a case the caller may not see CodeNotFound. A
 // change that changes nothing writes nothing.
@@ -270,6 +292,9 @@ func (s *Service) UpdateCase(ctx context.Context, a advising.Actor, caseID strin
 		}
 		if u.SetFollowUp {
 			ch.SetFollowUp = true
+			if u.NextFollowUpAt != nil && !advising.FollowUpAllowed(*u.NextFollowUpAt, now, s.loc) {
+				return errPastFollowUp
+			}
 			if u.NextFollowUpAt != nil {
 				// Stored in UTC at the precision every supported database keeps.
 				at := u.NextFollowUpAt.UTC().Truncate(time.Microsecond)
@@ -409,6 +434,23 @@ func (s *Service) BackdateCaseStatus(ctx context.Context, a advising.Actor, case
 	})
 }
 
+// BackdateFollowUp lets admin give a case a follow-up date in the past,
+// which UpdateCase refuses. Only the demo office and tests use it, to show
+// overdue follow-ups without waiting for them.
+func (s *Service) BackdateFollowUp(ctx context.Context, a advising.Actor, caseID string, at time.Time) error {
+	if !a.IsAdmin() {
+		return advising.Errorf(advising.CodeForbidden, "only admin may backdate a follow-up")
+	}
+	return s.st.Tx(ctx, func(tx *store.Store) error {
+		now := s.clock()
+		at := at.UTC().Truncate(time.Microsecond)
+		if err := tx.UpdateCase(ctx, caseID, store.CaseChanges{SetFollowUp: true, NextFollowUpAt: &at}, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, now, "case.backdated", "case", caseID, caseID)
+	})
+}
+
 // checkStatuses validates a status filter into f: each status at most once,
 // so never more values than statuses exist. A longer or repeated list is
 // refused before any of it is looked at, so the filter's size, and the
@@ -434,4 +476,69 @@ func checkStatuses(v *advising.Validator, statuses []string, f *store.CaseFilter
 		seen[st] = true
 		f.Statuses = append(f.Statuses, st)
 	}
+}
+
+// MaxBulkCases is how many cases one bulk change may name: a page of the
+// caseload at most.
+const MaxBulkCases = MaxLimit
+
+// BulkResult is what a bulk change did to one case: Err is nil when the
+// change was made (or there was nothing to change), else why not.
+type BulkResult struct {
+	CaseID string
+	Case   CaseView // the case after the change; empty when Err is set
+	Err    error
+}
+
+// UpdateCases makes the same change to each named case, each in its own
+// transaction with its own audit event, under the rules of UpdateCase: a
+// case the caller may not see, or one whose status cannot move, is
+// reported and left as it was while the others change. Naming no case,
+// more than MaxBulkCases, or one twice is CodeInvalid; so is a change that
+// is wrong for every case (an unknown status, a follow-up in the past),
+// before any case is touched.
+func (s *Service) UpdateCases(ctx context.Context, a advising.Actor, caseIDs []string, u CaseUpdate) ([]BulkResult, error) {
+	if err := officeOnly(a); err != nil {
+		return nil, err
+	}
+	var v advising.Validator
+	v.Check(len(caseIDs) > 0, "case_ids", "must name at least one case")
+	v.Check(len(caseIDs) <= MaxBulkCases, "case_ids", fmt.Sprintf("must name at most %d cases", MaxBulkCases))
+	seen := make(map[string]bool, len(caseIDs))
+	for _, id := range caseIDs {
+		v.Check(!seen[id], "case_ids", "must name each case once")
+		seen[id] = true
+	}
+	v.Check(u.Status != nil || u.SetFollowUp, "change", "must change the status or the follow-up date")
+	if u.Status != nil {
+		v.Check(u.Status.Valid(), "status", "must be one of: new, evidence_collection, under_review, recommended, closed")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if u.SetFollowUp && u.NextFollowUpAt != nil && !advising.FollowUpAllowed(*u.NextFollowUpAt, s.clock(), s.loc) {
+		return nil, errPastFollowUp
+	}
+	out := make([]BulkResult, 0, len(caseIDs))
+	for _, id := range caseIDs {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		cv, err := s.UpdateCase(ctx, a, id, u, nil)
+		if err != nil && !bulkRefusal(err) {
+			return out, err // the database, not the case: stop here
+		}
+		out = append(out, BulkResult{CaseID: id, Case: cv, Err: err})
+	}
+	return out, nil
+}
+
+// bulkRefusal reports whether err is about one case (not found, not
+// allowed, a conflict), so a bulk change reports it and goes on.
+func bulkRefusal(err error) bool {
+	switch advising.ErrorCode(err) {
+	case advising.CodeNotFound, advising.CodeConflict, advising.CodeInvalid, advising.CodePreconditionFailed:
+		return true
+	}
+	return false
 }

@@ -22,6 +22,7 @@ type Service struct {
 	tokens *auth.Tokens
 	hasher auth.Hasher
 	now    func() time.Time
+	loc    *time.Location
 
 	// Per-client-address limit (a minute) on sign-in and on registration,
 	// shared by the API and the pages and, through the database, by every
@@ -51,6 +52,9 @@ type Options struct {
 	// AuthRate is how many sign-ins, and separately how many registrations,
 	// each client address may make a minute; 0 means no limit.
 	AuthRate int
+	// Location is the office's time zone (nil for UTC): which day is
+	// "today" for follow-up dates, and how the pages show times.
+	Location *time.Location
 	// HashConcurrency bounds how many password hashes run at once; 0 means
 	// one per core.
 	HashConcurrency int
@@ -66,9 +70,20 @@ func New(o Options) *Service {
 	if slots <= 0 {
 		slots = runtime.GOMAXPROCS(0)
 	}
-	return &Service{st: o.Store, tokens: o.Tokens, hasher: o.Hasher, now: now,
+	loc := o.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return &Service{st: o.Store, tokens: o.Tokens, hasher: o.Hasher, now: now, loc: loc,
 		authRate: o.AuthRate, hashSlots: make(chan struct{}, slots)}
 }
+
+// Location returns the office's time zone, UTC unless configured.
+func (s *Service) Location() *time.Location { return s.loc }
+
+// Now returns the service's current instant, in UTC: the pages use it to
+// say what is overdue and which week is this one.
+func (s *Service) Now() time.Time { return s.clock() }
 
 // clock returns the current instant in UTC, truncated to microseconds so
 // that it survives a round trip through any database.

@@ -42,6 +42,9 @@ type Config struct {
 	// AuthRate is how many register and how many login requests a client
 	// address may make a minute; 0 turns the limit off.
 	AuthRate int
+	// TimeZone is the office's zone, for how the pages show times and
+	// which day is "today"; the API always answers in UTC.
+	TimeZone *time.Location
 }
 
 // DefaultAuthRate is ADVISING_AUTH_RATE's default.
@@ -65,6 +68,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("audit_retention", c.AuditRetention.String()),
 		slog.Any("trusted_proxies", c.TrustedProxies),
 		slog.Int("auth_rate", c.AuthRate),
+		slog.String("time_zone", c.TimeZone.String()),
 	)
 }
 
@@ -130,6 +134,9 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("ADVISING_AUTH_RATE must be a whole number of requests a minute from 0 (no limit) to 1000000")
 	}
 	c.AuthRate = rate
+	if c.TimeZone, err = parseTimeZone(get("ADVISING_TIME_ZONE", "UTC")); err != nil {
+		return Config{}, err
+	}
 	if err := checkDatabaseURL(c.DatabaseURL); err != nil {
 		return Config{}, err
 	}
@@ -239,4 +246,14 @@ func parseProxies(v string) ([]netip.Prefix, error) {
 		out = append(out, p.Masked())
 	}
 	return out, nil
+}
+
+// parseTimeZone reads an IANA zone name such as Asia/Hong_Kong. Local is
+// refused: it would mean whatever the machine happens to be set to.
+func parseTimeZone(name string) (*time.Location, error) {
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "Local" {
+		return nil, fmt.Errorf("ADVISING_TIME_ZONE must be an IANA time zone name such as UTC, Europe/London or Asia/Hong_Kong; %q is not one", name)
+	}
+	return loc, nil
 }

@@ -46,6 +46,9 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"production without secret", map[string]string{"ADVISING_ENV": "production"}, "ADVISING_JWT_SECRET"},
 		{"short secret", map[string]string{"ADVISING_JWT_SECRET": "short"}, "ADVISING_JWT_SECRET"},
 		{"unknown env", map[string]string{"ADVISING_ENV": "staging"}, "ADVISING_ENV"},
+		{"unknown time zone", map[string]string{"ADVISING_TIME_ZONE": "Mars/Olympus_Mons"}, "ADVISING_TIME_ZONE"},
+		{"offset as a zone", map[string]string{"ADVISING_TIME_ZONE": "+08:00"}, "ADVISING_TIME_ZONE"},
+		{"the machine's zone", map[string]string{"ADVISING_TIME_ZONE": "Local"}, "ADVISING_TIME_ZONE"},
 		{"bad ttl", map[string]string{"ADVISING_TOKEN_TTL": "eight hours"}, "ADVISING_TOKEN_TTL"},
 		{"negative ttl", map[string]string{"ADVISING_TOKEN_TTL": "-1h"}, "ADVISING_TOKEN_TTL"},
 		{"admin email without password", map[string]string{"ADVISING_ADMIN_EMAIL": "a@example.org"}, "ADVISING_ADMIN_PASSWORD"},
@@ -124,6 +127,16 @@ func TestAuditRetention(t *testing.T) {
 		c, err := Load(env(map[string]string{"ADVISING_AUDIT_RETENTION": tt.value}))
 		if err != nil || c.AuditRetention != tt.want {
 			t.Errorf("Load(ADVISING_AUDIT_RETENTION=%q) = %v, %v; want %v", tt.value, c.AuditRetention, err, tt.want)
+		}
+	}
+}
+
+func TestTimeZone(t *testing.T) {
+	tests := []struct{ value, want string }{{"", "UTC"}, {"UTC", "UTC"}, {"Asia/Hong_Kong", "Asia/Hong_Kong"}, {" Europe/London ", "Europe/London"}}
+	for _, tt := range tests {
+		c, err := Load(env(map[string]string{"ADVISING_TIME_ZONE": tt.value}))
+		if err != nil || c.TimeZone == nil || c.TimeZone.String() != tt.want {
+			t.Errorf("Load(ADVISING_TIME_ZONE=%q) = %v, %v; want %s", tt.value, c.TimeZone, err, tt.want)
 		}
 	}
 }

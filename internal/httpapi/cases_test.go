@@ -240,6 +240,19 @@ func TestCasePatchFollowUp(t *testing.T) {
 	if got.NextFollowUpAt != nil {
 		t.Errorf("PATCH next_follow_up_at null = %v; want null", got.NextFollowUpAt)
 	}
+	// The test clock reads 2026-11-22 09:00 UTC: earlier today is still a
+	// follow-up to make; yesterday is refused, and the case keeps its date.
+	ts.patchCase(t, advisor, caseID, `{"next_follow_up_at":"2026-11-22T01:00:00Z"}`, http.StatusOK)
+	rec := ts.do(t, advisor, http.MethodPatch, "/api/v1/cases/"+caseID, `{"next_follow_up_at":"2026-11-21T23:59:59Z"}`)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `"field":"next_follow_up_at"`) ||
+		!strings.Contains(rec.Body.String(), "must not be in the past") {
+		t.Errorf("PATCH a follow-up yesterday = %d %s; want 422 naming next_follow_up_at", rec.Code, rec.Body)
+	}
+	ts.mustDo(t, advisor, http.MethodGet, "/api/v1/cases/"+caseID, "", http.StatusOK, &got)
+	if got.NextFollowUpAt == nil || !got.NextFollowUpAt.Equal(time.Date(2026, 11, 22, 1, 0, 0, 0, time.UTC)) {
+		t.Errorf("after a refused follow-up, next_follow_up_at = %v; want the earlier date kept", got.NextFollowUpAt)
+	}
+	ts.patchCase(t, advisor, caseID, `{"next_follow_up_at":null}`, http.StatusOK)
 	for body, want := range map[string]int{
 		`{"next_follow_up_at":"tomorrow"}`: http.StatusUnprocessableEntity,
 		`{"next_follow_up_at":12}`:         http.StatusBadRequest,

@@ -60,8 +60,8 @@ func TestDashboard(t *testing.T) {
 	openLate := mk(advising.StatusUnderReview, nil, nil, "2027-08")
 	openEarly := mk(advising.StatusNew, nil, nil, "2027-01")
 	approaching := mk(advising.StatusNew, nil, nil, "2027-09")
-	mk(advising.StatusClosed, nil, ptr(now.Add(-day)), "2027-03") // closed: never needs attention
-	mk(advising.StatusRecommended, nil, nil, "")
+	mk(advising.StatusClosed, nil, ptr(now.Add(-day)), "2027-03")      // closed: never needs attention
+	mk(advising.StatusRecommended, nil, ptr(now.Add(-day)), "2027-03") // finished: flagged, but not for attention
 	ts.advisedCase(t, other)
 	ts.applicant(t) // unassigned
 	// A borderline sample awaiting review counts, but is not urgent enough
@@ -76,8 +76,8 @@ func TestDashboard(t *testing.T) {
 		t.Errorf("advisor dashboard caseload = %+v at %v; want total 10, %v at %v", d.Caseload, d.GeneratedAt, wantStatus, now)
 	}
 	wantFlags := map[string]int{"insufficient_evidence": 10, "interest_evidence_mismatch": 0, "hybrid_evidence": 0,
-		"limited_track_record": 0, "screening_window_open": 4, "screening_window_approaching": 1,
-		"stalled_evidence_collection": 3, "follow_up_overdue": 2, "unassigned": 0, "classification_review": 1}
+		"limited_track_record": 0, "screening_window_open": 5, "screening_window_approaching": 1,
+		"stalled_evidence_collection": 3, "follow_up_overdue": 3, "unassigned": 0, "classification_review": 1}
 	if !mapsEqual(d.Flags, wantFlags) {
 		t.Errorf("advisor dashboard flags = %v; want %v", d.Flags, wantFlags)
 	}
@@ -112,8 +112,8 @@ func TestDashboard(t *testing.T) {
 		}
 	}
 	ts.mustDo(t, admin, http.MethodGet, "/api/v1/dashboard", "", http.StatusOK, &d)
-	if len(d.Attention) != 20 || d.Attention[0].ID != overdueEarly || d.Flags["follow_up_overdue"] != 32 {
-		t.Errorf("admin dashboard with 32 overdue = %d attention starting %v, %d overdue; want 20 starting %s, 32",
+	if len(d.Attention) != 20 || d.Attention[0].ID != overdueEarly || d.Flags["follow_up_overdue"] != 33 {
+		t.Errorf("admin dashboard with 33 overdue = %d attention starting %v, %d overdue; want 20 starting %s, 33",
 			len(d.Attention), ids(d.Attention)[:1], d.Flags["follow_up_overdue"], overdueEarly)
 	}
 }

@@ -254,6 +254,19 @@ func (s *Store) listCases(ctx context.Context, f CaseFilter) ([]advising.Case, e
 	return s.appendSummaries(ctx, out, q, order, want)
 }
 
+// CountCases counts the cases the filter selects, ignoring its order,
+// position and limit.
+func (s *Store) CountCases(ctx context.Context, f CaseFilter) (int, error) {
+	f.After, f.AsOf = nil, nil
+	var q query
+	f.scope(&q)
+	var n int
+	if err := s.db.WithContext(ctx).Raw("SELECT COUNT(*)"+summaryFrom+q.sql(), q.args...).Row().Scan(&n); err != nil {
+		return 0, fmt.Errorf("count cases: %w", err)
+	}
+	return n, nil
+}
+
 // keyset is the condition "after (?, ?)" for an order on col then id,
 // written so that the index on (col, id) bounds the scan.
 func keyset(col, dir string) string {
@@ -434,7 +447,7 @@ func (s *Store) CountCaseload(ctx context.Context, advisorID string, fc advising
 	return out, nil
 }
 
-// AttentionCases returns up to limit open cases of a caseload ("" for the
+// AttentionCases returns up to limit unfinished cases of a caseload ("" for the
 // whole office) that need attention at fc, most urgent first: overdue
 // follow-ups (oldest first), then stalled evidence collection (longest
 // first), then open screening windows, then approaching ones (earliest
@@ -462,7 +475,8 @@ func (s *Store) AttentionCases(ctx context.Context, advisorID string, fc advisin
 		if advisorID != "" {
 			q.add("c.advisor_id = ?", advisorID)
 		}
-		q.add("c.status <> ?", string(advising.StatusClosed))
+		// Finished cases (recommended, closed) need nobody's attention.
+		q.add("c.status NOT IN ?", []string{string(advising.StatusRecommended), string(advising.StatusClosed)})
 		cond, a := flagPredicate(g.flag, fc)
 		q.add(cond, a...)
 		// Not in a more urgent group. CASE makes a NULL date count as
