@@ -55,3 +55,70 @@ func (s *Service) ListAudit(ctx context.Context, a advising.Actor, q AuditQuery)
 	}
 	return paginate(rows, limit, func(e advising.AuditEvent) any { return auditCursor{ID: e.ID} }), nil
 }
+
+// CaseHistory is a case's audit trail as its advisor reads it: the events,
+// newest first, and the names of the people they mention.
+type CaseHistory struct {
+	Events []advising.AuditEvent
+	// Names maps the ids of the staff who acted, and of advisors the case
+	// was assigned to, to their names. The applicant is not in it (pages
+	// say "the applicant"), nor is anyone since erased.
+	Names       map[string]string
+	ApplicantID string
+	More        bool // older events exist beyond these
+}
+
+// MaxCaseHistory is how many events CaseActivity returns at most.
+const MaxCaseHistory = 100
+
+// CaseActivity returns the newest limit (1 to MaxCaseHistory) events of a
+// case's audit trail for its assigned advisor or admin: who did what and
+// when, with the fields changed (never personal text). A case the caller
+// may not see is CodeNotFound; applicants get CodeForbidden.
+func (s *Service) CaseActivity(ctx context.Context, a advising.Actor, caseID string, limit int) (CaseHistory, error) {
+	if err := officeOnly(a); err != nil {
+		return CaseHistory{}, err
+	}
+	if limit < 1 || limit > MaxCaseHistory {
+		return CaseHistory{}, advising.Invalid(advising.FieldError{Field: "limit", Message: "must be between 1 and 100"})
+	}
+	ca, err := s.st.CaseAccessByID(ctx, caseID)
+	if err != nil {
+		return CaseHistory{}, err
+	}
+	if !advising.OfficeMaySee(a, ca.AdvisorID) {
+		return CaseHistory{}, errCaseNotFound
+	}
+	rows, err := s.st.ListAudit(ctx, store.AuditFilter{CaseID: ca.ID, Limit: limit})
+	if err != nil {
+		return CaseHistory{}, err
+	}
+	h := CaseHistory{ApplicantID: ca.ApplicantID, Names: map[string]string{}, More: len(rows) > limit}
+	h.Events = rows[:min(len(rows), limit)]
+	for _, e := range h.Events {
+		ids := []*string{e.ActorID}
+		for _, ch := range e.Changes {
+			if ch.Field == "advisor_id" {
+				ids = append(ids, ch.Old, ch.New)
+			}
+		}
+		for _, id := range ids {
+			if id == nil || *id == ca.ApplicantID {
+				continue
+			}
+			if _, done := h.Names[*id]; done {
+				continue
+			}
+			u, err := s.st.UserByID(ctx, *id)
+			switch {
+			case err == nil && u.Role != advising.RoleApplicant:
+				h.Names[*id] = u.FullName
+			case err != nil && advising.ErrorCode(err) != advising.CodeNotFound:
+				return CaseHistory{}, err
+			default:
+				h.Names[*id] = "" // erased, or an applicant: no name shown
+			}
+		}
+	}
+	return h, nil
+}

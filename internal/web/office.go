@@ -1,7 +1,6 @@
 package web
 
 import (
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,159 +13,6 @@ import (
 	"advising/internal/casework"
 )
 
-// dashboardData is what the dashboard shows.
-type dashboardData struct {
-	Dashboard casework.Dashboard
-	Office    bool // admin: the whole office
-	Statuses  []statusCount
-	Flags     []flagCount
-	FollowUps []casework.CaseView
-	Now       time.Time
-}
-
-type statusCount struct {
-	Status advising.Status
-	Count  int
-}
-
-type flagCount struct {
-	Flag  advising.Flag
-	Count int
-}
-
-// followUpsShown is how many upcoming follow-ups the dashboard lists.
-const followUpsShown = 10
-
-// handleDashboard serves GET /dashboard for advisors (their caseload) and
-// admin (the whole office): counts by status, the attention list with its
-// flags in words, and the follow-ups due soonest.
-func (s *site) handleDashboard(c echo.Context) error {
-	ctx, a := c.Request().Context(), actorFrom(c)
-	d, err := s.cw.Dashboard(ctx, a)
-	if err != nil {
-		return err
-	}
-	open := []string{string(advising.StatusNew), string(advising.StatusEvidenceCollection),
-		string(advising.StatusUnderReview), string(advising.StatusRecommended)}
-	p, err := s.cw.ListCases(ctx, a, casework.CaseQuery{Statuses: open, Sort: "next_follow_up_at", Limit: followUpsShown})
-	if err != nil {
-		return err
-	}
-	data := dashboardData{Dashboard: d, Office: a.IsAdmin(), Now: d.GeneratedAt}
-	for _, cv := range p.Items {
-		if cv.NextFollowUpAt != nil {
-			data.FollowUps = append(data.FollowUps, cv)
-		}
-	}
-	for _, st := range advising.Statuses {
-		data.Statuses = append(data.Statuses, statusCount{st, d.ByStatus[st]})
-	}
-	for _, f := range advising.Flags {
-		if d.Flags[f] > 0 {
-			data.Flags = append(data.Flags, flagCount{f, d.Flags[f]})
-		}
-	}
-	return s.render(c, http.StatusOK, "dashboard", "Dashboard", data)
-}
-
-// caseloadData is what the caseload table shows.
-type caseloadData struct {
-	Form     *form
-	Statuses []string
-	Cases    []casework.CaseView
-	First    template.URL // the first page with the same filters
-	Next     template.URL // the next page, or ""
-	Paged    bool         // showing a later page
-	Advisors []advising.User
-	Sorts    []sortOption
-}
-
-type sortOption struct{ Value, Label string }
-
-var caseSorts = []sortOption{
-	{"-updated_at", "Recently updated first"},
-	{"updated_at", "Least recently updated first"},
-	{"next_follow_up_at", "Follow-up date, soonest first"},
-	{"created_at", "Oldest case first"},
-}
-
-// caseListSize is how many cases one page of the caseload shows.
-const caseListSize = 25
-
-// handleCaseload serves GET /cases for advisors (their caseload) and admin
-// (every case, or one advisor's, or the unassigned): the API's filters,
-// search, sort and paging as a form.
-func (s *site) handleCaseload(c echo.Context) error {
-	ctx, a := c.Request().Context(), actorFrom(c)
-	qp := c.QueryParams()
-	f := newForm()
-	for _, k := range []string{"flag", "q", "sort", "advisor"} {
-		f.Values[k] = qp.Get(k)
-	}
-	// Collect one more status than exist at most: casework refuses a list
-	// that long, and a longer one need not be read.
-	var statuses []string
-collect:
-	for _, v := range qp["status"] {
-		for _, st := range strings.SplitN(v, ",", len(advising.Statuses)+1) {
-			if len(statuses) > len(advising.Statuses) {
-				break collect
-			}
-			if st = strings.TrimSpace(st); st != "" {
-				statuses = append(statuses, st)
-			}
-		}
-	}
-	q := casework.CaseQuery{Statuses: statuses, Flag: f.Values["flag"], Q: strings.TrimSpace(f.Values["q"]),
-		Sort: f.Values["sort"], Cursor: qp.Get("cursor"), Limit: caseListSize}
-	switch adv := f.Values["advisor"]; {
-	case adv == "unassigned":
-		q.Unassigned = true
-	case adv != "":
-		q.AdvisorID = adv
-	}
-	if id := qp.Get("advisor_id"); id != "" && q.AdvisorID == "" { // links from the advisors page
-		q.AdvisorID, f.Values["advisor"] = id, id
-	}
-	data := caseloadData{Form: f, Statuses: statuses, Sorts: caseSorts, Paged: q.Cursor != ""}
-	first := url.Values{}
-	for k, vs := range qp {
-		if k != "cursor" && k != "done" {
-			first[k] = vs
-		}
-	}
-	data.First = pageURL("/cases", first)
-	if a.IsAdmin() {
-		advisors, err := s.cw.ListUsers(ctx, a, advising.RoleAdvisor, "", casework.MaxLimit)
-		if err != nil {
-			return err
-		}
-		data.Advisors = advisors.Items
-	}
-	p, err := s.cw.ListCases(ctx, a, q)
-	if err != nil {
-		if !f.fail(err) {
-			return err
-		}
-		return s.render(c, statusFor(c, err), "caseload", "Caseload", data)
-	}
-	data.Cases = p.Items
-	if p.NextCursor != nil {
-		first.Set("cursor", *p.NextCursor)
-		data.Next = pageURL("/cases", first)
-	}
-	return s.render(c, http.StatusOK, "caseload", "Caseload", data)
-}
-
-// pageURL is a link to path with the given query. The query is encoded
-// here, so the template must not encode its = and & again.
-func pageURL(path string, q url.Values) template.URL {
-	if len(q) == 0 {
-		return template.URL(path)
-	}
-	return template.URL(path + "?" + q.Encode())
-}
-
 // caseData is what the case page shows.
 type caseData struct {
 	Case      casework.CaseView
@@ -176,6 +22,8 @@ type caseData struct {
 	Forms     map[string]*form
 	Suggested advising.Pathway
 	Today     string
+	Activity  []activityRow
+	MoreAudit bool
 }
 
 // Form returns the named form's state, empty when it was not posted.
@@ -204,12 +52,17 @@ func (s *site) showCase(c echo.Context, status int, forms map[string]*form) erro
 		return err
 	}
 	data := caseData{Case: cv, Notes: notes.Items, MoreNotes: notes.NextCursor != nil, Forms: forms,
-		Suggested: cv.Evidence.SuggestedPathway(), Today: time.Now().UTC().Format(time.DateOnly)}
+		Suggested: cv.Evidence.SuggestedPathway(), Today: s.cw.Now().In(s.loc).Format(time.DateOnly)}
 	if a.IsAdmin() {
 		if data.Advisors, err = s.enabledAdvisors(c); err != nil {
 			return err
 		}
 	}
+	h, err := s.cw.CaseActivity(ctx, a, cv.ID, activityShown)
+	if err != nil {
+		return err
+	}
+	data.Activity, data.MoreAudit = activityRows(h), h.More
 	return s.render(c, status, "case", cv.Applicant.FullName, data)
 }
 
@@ -225,7 +78,9 @@ func (s *site) caseFormFailed(c echo.Context, name string, f *form, err error) e
 func caseURL(c echo.Context, done, anchor string) string {
 	u := "/cases/" + url.PathEscape(c.Param("caseID")) + "?done=" + done
 	if anchor != "" {
-		u += "#" + anchor
+		// at= puts the notice in the section the page opens at, where the
+		// person is looking, not at the top of a long page.
+		u += "&at=" + url.QueryEscape(anchor) + "#" + anchor
 	}
 	return u
 }
@@ -268,11 +123,10 @@ func (s *site) handleCaseFollowUp(c echo.Context) error {
 	u := casework.CaseUpdate{SetFollowUp: true}
 	var err error
 	if c.FormValue("clear") == "" {
-		t, perr := time.Parse(time.DateOnly, day)
+		t, perr := s.followUpTime(day)
 		if perr != nil {
-			err = advising.Invalid(advising.FieldError{Field: "next_follow_up_at", Message: "must be a date"})
+			err = perr
 		} else {
-			t = t.Add(9 * time.Hour) // a working morning, UTC
 			u.NextFollowUpAt = &t
 		}
 	}
@@ -283,6 +137,23 @@ func (s *site) handleCaseFollowUp(c echo.Context) error {
 		return s.caseFormFailed(c, "followup", f, err)
 	}
 	return redirect(c, caseURL(c, "follow-up", ""))
+}
+
+// followUpTime turns a date typed into a follow-up form (YYYY-MM-DD, in the
+// office's time zone) into the instant stored: that day's working morning,
+// 09:00, or, for today once 09:00 has passed, the end of the day, so a
+// follow-up set for later today is not overdue the moment it is saved.
+// Whether the day may be chosen at all is casework's rule.
+func (s *site) followUpTime(day string) (time.Time, error) {
+	d, err := time.ParseInLocation(time.DateOnly, day, s.loc)
+	if err != nil {
+		return time.Time{}, advising.Invalid(advising.FieldError{Field: "next_follow_up_at", Message: "must be a date"})
+	}
+	t := d.Add(9 * time.Hour)
+	if now := s.cw.Now(); t.Before(now) && now.Before(d.AddDate(0, 0, 1)) {
+		t = d.AddDate(0, 0, 1).Add(-time.Minute)
+	}
+	return t, nil
 }
 
 // handleCaseRecommend serves POST /cases/:caseID/recommendation for the

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -150,7 +151,7 @@ func TestAdvisorWorksACase(t *testing.T) {
 	b.signIn(t, o.advisor.Email)
 
 	body := b.get(t, "/dashboard").Body.String()
-	for _, want := range []string{"Cases by status", "Collecting evidence", "Needs attention", "Follow-ups due"} {
+	for _, want := range []string{"Cases by status", "Collecting evidence", "Needs attention", "This week's follow-ups"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("GET /dashboard lacks %q", want)
 		}
@@ -280,26 +281,69 @@ func TestAdminAssignsAndReadsAudit(t *testing.T) {
 	}
 }
 
+// The caseload pages both ways over cursors that only go forward: each
+// link carries the cursors of the pages before it. The total counts every
+// page, and the filters survive every step.
 func TestCaseloadPages(t *testing.T) {
 	s := newSite(t)
 	s.admin(t)
-	for range 27 {
+	for range 103 {
 		s.applicant(t)
 	}
 	b := s.browser()
 	b.signIn(t, "admin@example.org")
-	rows := regexp.MustCompile(`<th scope="row"><a href="/cases/`)
-	body := b.get(t, "/cases?status=new&sort=created_at").Body.String()
-	next := regexp.MustCompile(`href="(/cases\?[^"]+)" rel="next"`).FindStringSubmatch(body)
-	if n := len(rows.FindAllString(body, -1)); n != 25 || next == nil {
-		t.Fatalf("GET /cases first page: %d rows, next link %v; want 25 and a next link", n, next)
+	rows := regexp.MustCompile(`<th scope="row"><a href="/cases/([^"]+)"`)
+	link := func(body, rel string) string {
+		m := regexp.MustCompile(`href="(/cases\?[^"]+)" rel="` + rel + `"`).FindStringSubmatch(body)
+		if m == nil {
+			return ""
+		}
+		return strings.ReplaceAll(m[1], "&amp;", "&")
 	}
-	body = b.get(t, strings.ReplaceAll(next[1], "&amp;", "&")).Body.String()
-	if n := len(rows.FindAllString(body, -1)); n != 2 || !strings.Contains(body, "First page") || strings.Contains(body, `rel="next"`) {
-		t.Errorf("GET /cases second page: %d rows; want 2, a first-page link and no next link", n)
+	type pageSeen struct {
+		ids        []string
+		prev, next string
 	}
-	if !strings.Contains(body, `<option value="created_at" selected>`) || !strings.Contains(body, `value="new" checked`) {
-		t.Errorf("GET /cases second page lost its filters")
+	read := func(path string) pageSeen {
+		t.Helper()
+		body := b.get(t, path).Body.String()
+		if !strings.Contains(body, "103 cases match") {
+			t.Errorf("GET %s does not say 103 cases match", path)
+		}
+		if !strings.Contains(body, `<option value="created_at" selected>`) || !strings.Contains(body, `value="new" checked`) {
+			t.Errorf("GET %s lost its filters", path)
+		}
+		var p pageSeen
+		for _, m := range rows.FindAllStringSubmatch(body, -1) {
+			p.ids = append(p.ids, m[1])
+		}
+		p.prev, p.next = link(body, "prev"), link(body, "next")
+		return p
+	}
+	first := read("/cases?status=new&sort=created_at")
+	if len(first.ids) != 50 || first.next == "" || first.prev != "" {
+		t.Fatalf("first page: %d rows, prev %q, next %q; want 50, no prev, a next", len(first.ids), first.prev, first.next)
+	}
+	second := read(first.next)
+	third := read(second.next)
+	if len(second.ids) != 50 || len(third.ids) != 3 || third.next != "" || third.prev == "" {
+		t.Fatalf("second and third pages: %d and %d rows, third next %q prev %q; want 50, 3, no next, a prev",
+			len(second.ids), len(third.ids), third.next, third.prev)
+	}
+	back := read(third.prev)
+	if !slices.Equal(back.ids, second.ids) || back.next != second.next {
+		t.Errorf("Previous from the third page shows other cases than the second page")
+	}
+	if again := read(back.prev); !slices.Equal(again.ids, first.ids) || again.prev != "" {
+		t.Errorf("Previous from the second page is not the first page")
+	}
+	if body := b.get(t, second.next).Body.String(); !strings.Contains(body, "101–103 of 103") {
+		t.Errorf("the third page does not say it shows 101–103 of 103")
+	}
+	// A cursor from elsewhere is a sentence, not a crash.
+	if rec := b.get(t, "/cases?cursor=bm90IGEgY3Vyc29y&page=2"); rec.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(rec.Body.String(), "Cursor is not a cursor this list returned.") {
+		t.Errorf("GET /cases with a foreign cursor = %d; want 422 with a sentence", rec.Code)
 	}
 }
 

@@ -26,7 +26,8 @@ type pageTemplate struct{ t *template.Template }
 // parsePages parses every page under templates/ with the layout and the
 // shared partials. A template error is a programming error, caught by any
 // test that builds the site.
-func parsePages() map[string]*pageTemplate {
+func parsePages(loc *time.Location) map[string]*pageTemplate {
+	fm := templateFuncs(loc)
 	shared := []string{"templates/layout.html", "templates/partials.html"}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -37,7 +38,7 @@ func parsePages() map[string]*pageTemplate {
 		if n == shared[0] || n == shared[1] {
 			continue
 		}
-		t := template.Must(template.New(path.Base(n)).Funcs(funcs).ParseFS(templateFS, append(shared, n)...))
+		t := template.Must(template.New(path.Base(n)).Funcs(fm).ParseFS(templateFS, append(shared, n)...))
 		pages[strings.TrimSuffix(path.Base(n), ".html")] = &pageTemplate{t: t}
 	}
 	return pages
@@ -49,9 +50,15 @@ type view struct {
 	Actor  advising.Actor
 	CSRF   string
 	Notice string
-	Path   string
-	Data   any
+	// NoticeAt is the section that shows the notice (its id), when the
+	// page opens at that section; "" shows it at the top.
+	NoticeAt string
+	Path     string
+	Data     any
 }
+
+// noticeAnchor is what a section id given as ?at= may look like.
+var noticeAnchor = regexp.MustCompile(`^[a-z0-9-]{1,80}$`)
 
 // render executes a page into a buffer first, so a template failure becomes
 // an error page instead of half a page.
@@ -62,6 +69,9 @@ func (s *site) render(c echo.Context, status int, page, title string, data any) 
 	}
 	v := view{Title: title, Actor: actorFrom(c), Data: data, Path: c.Request().URL.Path,
 		Notice: notices[c.QueryParam("done")]}
+	if at := c.QueryParam("at"); v.Notice != "" && noticeAnchor.MatchString(at) {
+		v.NoticeAt = at
+	}
 	v.CSRF, _ = c.Get(csrfKey).(string)
 	var buf bytes.Buffer
 	if err := p.t.ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -151,9 +161,10 @@ func setRetryAfter(c echo.Context, ae *advising.Error) {
 }
 
 // sentence turns a detail such as "the email or password is incorrect" into
-// "The email or password is incorrect."
+// "The email or password is incorrect.", with any code of the domain in
+// words.
 func sentence(s string) string {
-	s = strings.TrimSpace(s)
+	s = plainWords(strings.TrimSpace(s))
 	if s == "" {
 		return ""
 	}
@@ -218,9 +229,6 @@ var funcs = template.FuncMap{
 	"humanize":        humanize,
 	"deref":           func(s *string) string { return derefString(s) },
 	"derefInt":        func(n *int) string { return derefInt(n) },
-	"date":            formatDate,
-	"dateTime":        formatDateTime,
-	"isoDate":         func(t *time.Time) string { return isoDate(t) },
 	"isOffice":        func(a advising.Actor) bool { return a.Role == advising.RoleAdvisor || a.Role == advising.RoleAdmin },
 	"isAdmin":         func(a advising.Actor) bool { return a.Role == advising.RoleAdmin },
 	"isApplicant":     func(a advising.Actor) bool { return a.Role == advising.RoleApplicant },
@@ -240,6 +248,7 @@ var funcs = template.FuncMap{
 	"stringsContains": func(list []string, s string) bool { return contains(list, s) },
 	"dict":            dict,
 	"selfAssessed":    func() []struct{ Name, Label string } { return selfAssessed },
+	"viewURL":         viewURL,
 }
 
 func derefString(s *string) string {
@@ -256,34 +265,56 @@ func derefInt(n *int) string {
 	return fmt.Sprint(*n)
 }
 
-func formatDate(t any) string {
+// templateFuncs are funcs plus the helpers that show times, in the
+// office's time zone loc: the API answers in UTC, people read local time.
+func templateFuncs(loc *time.Location) template.FuncMap {
+	fm := make(template.FuncMap, len(funcs)+4)
+	for k, v := range funcs {
+		fm[k] = v
+	}
+	fm["date"] = func(t any) string { return formatDate(t, loc) }
+	fm["dateTime"] = func(t any) string { return formatDateTime(t, loc) }
+	fm["isoDate"] = func(t *time.Time) string { return isoDate(t, loc) }
+	fm["zoneName"] = func() string { return loc.String() }
+	return fm
+}
+
+// timeOf reads a time or a time pointer; ok is false for nil or zero.
+func timeOf(t any) (time.Time, bool) {
 	switch v := t.(type) {
 	case time.Time:
-		if v.IsZero() {
-			return ""
-		}
-		return v.UTC().Format("2 Jan 2006")
+		return v, !v.IsZero()
 	case *time.Time:
-		if v == nil || v.IsZero() {
-			return ""
+		if v != nil && !v.IsZero() {
+			return *v, true
 		}
-		return v.UTC().Format("2 Jan 2006")
 	}
-	return ""
+	return time.Time{}, false
 }
 
-func formatDateTime(t time.Time) string {
-	if t.IsZero() {
+func formatDate(t any, loc *time.Location) string {
+	v, ok := timeOf(t)
+	if !ok {
 		return ""
 	}
-	return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+	return v.In(loc).Format("2 Jan 2006")
 }
 
-func isoDate(t *time.Time) string {
+// formatDateTime shows a date and time with the zone's abbreviation, such
+// as "2 Dec 2026, 09:30 HKT".
+func formatDateTime(t any, loc *time.Location) string {
+	v, ok := timeOf(t)
+	if !ok {
+		return ""
+	}
+	return v.In(loc).Format("2 Jan 2006, 15:04 MST")
+}
+
+func isoDate(t *time.Time, loc *time.Location) string {
 	if t == nil {
 		return ""
 	}
-	return t.UTC().Format(time.DateOnly)
+	return t.In(loc).Format(time.DateOnly)
 }
 
 // currentPage returns "page" when the navigation link href is the section

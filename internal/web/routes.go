@@ -58,6 +58,10 @@ func (s *site) routes(e *echo.Echo) {
 	// Advisors and admin: casework.
 	guarded(get, "/dashboard", s.handleDashboard, advisor, admin)
 	guarded(get, "/cases", s.handleCaseload, advisor, admin)
+	guarded(get, "/cases/export", s.handleCaseloadExport, advisor, admin)
+	guarded(post, "/cases/bulk", s.handleCaseBulk, advisor, admin)
+	guarded(post, "/cases/views", s.handleViewSave, advisor, admin)
+	guarded(post, "/cases/views/:viewID/delete", s.handleViewDelete, advisor, admin)
 	guarded(get, "/cases/:caseID", s.handleCase, advisor, admin)
 	guarded(post, "/cases/:caseID/status", s.handleCaseStatus, advisor, admin)
 	guarded(post, "/cases/:caseID/follow-up", s.handleCaseFollowUp, advisor, admin)

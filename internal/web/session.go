@@ -94,8 +94,8 @@ func clearSession(c echo.Context) {
 }
 
 // session reads the session cookie and, when casework accepts its token,
-// puts the caller on the context. It is the only code in this package that
-// calls c.Set. A token casework refuses (expired, revoked) clears the cookie
+// puts the caller on the context. It and identify are the only code in this
+// package that call c.Set. A token casework refuses (expired, revoked) clears the cookie
 // and leaves the caller signed out; guards then send them to sign in.
 func (s *site) session(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -112,6 +112,27 @@ func (s *site) session(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		return next(c)
+	}
+}
+
+// identify puts the signed-in caller on the context of a request that ran
+// no page middleware (an unknown path, a body over the limit), so its error
+// page shows the same header as every other page, sign-out form included.
+// It changes nothing: a refused or unreadable token just leaves the page
+// signed out, and the next page's session middleware deals with it.
+func (s *site) identify(c echo.Context) {
+	if actorFrom(c).UserID != "" {
+		return
+	}
+	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		if a, err := s.cw.Authenticate(c.Request().Context(), ck.Value); err == nil {
+			c.Set(actorKey, a)
+		}
+	}
+	if _, ok := c.Get(csrfKey).(string); !ok {
+		if ck, err := c.Cookie(csrfCookie); err == nil {
+			c.Set(csrfKey, ck.Value) // echo's CSRF token is the cookie's value
+		}
 	}
 }
 

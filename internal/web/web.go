@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -35,6 +36,7 @@ type Options struct {
 type site struct {
 	cw    *casework.Service
 	log   *slog.Logger
+	loc   *time.Location // the office's time zone, for dates typed and shown
 	pages map[string]*pageTemplate
 }
 
@@ -46,7 +48,7 @@ func Register(e *echo.Echo, cw *casework.Service, o Options) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &site{cw: cw, log: log, pages: parsePages()}
+	s := &site{cw: cw, log: log, loc: cw.Location(), pages: parsePages(cw.Location())}
 	prev := e.HTTPErrorHandler
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
 		if c.Response().Committed {
@@ -102,6 +104,7 @@ type errorView struct {
 // JSON. Its status comes from advising's one code table, as the API's
 // problems do; unknown errors are logged once and shown without detail.
 func (s *site) renderError(c echo.Context, err error) {
+	s.identify(c) // an unknown path or an oversized body ran no page middleware
 	ev := errorView{Status: http.StatusInternalServerError,
 		Message: "Something went wrong on our side. It has been logged; please try again."}
 	var he *echo.HTTPError

@@ -1,6 +1,11 @@
 package web
 
-import "advising/internal/advising"
+import (
+	"regexp"
+	"strings"
+
+	"advising/internal/advising"
+)
 
 // The domain's codes in words. Pages never show a raw code to a person.
 
@@ -79,9 +84,54 @@ var notices = map[string]string{
 	"override":         "The label has been overridden.",
 	"override-gone":    "The override has been removed; the automatic label applies again.",
 	"assigned":         "The case has been assigned.",
+	"view-saved":       "The view has been saved; it is listed above the filters.",
+	"view-deleted":     "The saved view has been deleted.",
 	"advisor":          "The advisor account has been created.",
 	"disabled":         "The account has been disabled; its sessions have ended.",
 	"enabled":          "The account has been enabled.",
 	"erased":           "Your account and everything the office held about you have been erased.",
 	"applicant-erased": "The applicant and everything the office held about them have been erased.",
+}
+
+// codeToken finds snake_case words in a sentence: the form every code of
+// the domain takes (technology_management, under_review, part_time).
+var codeToken = regexp.MustCompile(`\b[a-z]+(?:_[a-z]+)+\b`)
+
+// codeWords are the words for every multi-word code a message can name.
+// Pathways and programmes are proper names; the rest read mid-sentence.
+var codeWords = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range advising.Sectors {
+		m[s] = strings.ToLower(humanize(s))
+	}
+	for _, s := range advising.StudyModes {
+		m[s] = strings.ToLower(humanize(s))
+	}
+	for f, w := range flagNames {
+		m[string(f)] = strings.ToLower(w)
+	}
+	for st, w := range statusWords {
+		m[string(st)] = strings.ToLower(w)
+	}
+	for l, w := range labelWords {
+		m[string(l)] = strings.ToLower(w)
+	}
+	for p, w := range pathwayWords { // last: the programmes' names win
+		m[string(p)] = w
+	}
+	m["hybrid_syllabus_review"] = "Hybrid (syllabus-level review)"
+	return m
+}()
+
+// plainWords replaces the domain's codes in a message with words:
+// "must be one of: technology_management, engineering_management" reads
+// "must be one of: Technology Management, Engineering Management". Only
+// known codes change, so nothing else in the message is touched.
+func plainWords(msg string) string {
+	return codeToken.ReplaceAllStringFunc(msg, func(tok string) string {
+		if w, ok := codeWords[tok]; ok {
+			return w
+		}
+		return tok
+	})
 }

@@ -72,11 +72,46 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   });
-  // Caseload filters: changing a select submits the filter form at once
-  // when the form asks for it; the Apply button still works without script.
-  document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
-    select.addEventListener("change", function () {
-      select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit();
+  // Caseload filters apply themselves: changing a select or a status box
+  // submits the filter form, and so does the search box when its text is
+  // committed (Enter or leaving it). Without script the Apply button, which
+  // the stylesheet hides once this file runs, does the same.
+  document.documentElement.classList.add("js");
+  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+    var send = function () {
+      form.requestSubmit ? form.requestSubmit() : form.submit();
+    };
+    form.querySelectorAll("select, input[type=checkbox], input[type=search]").forEach(function (input) {
+      input.addEventListener("change", send);
     });
   });
+  // Bulk changes: a box in the header ticks every case on the page, and
+  // the fields that do not apply to the chosen change are hidden.
+  var bulk = document.getElementById("bulk");
+  if (bulk) {
+    var picks = bulk.querySelectorAll("input[name=case]");
+    var head = bulk.querySelector("thead th.pick");
+    if (head && picks.length > 0) {
+      var all = document.createElement("input");
+      all.type = "checkbox";
+      all.id = "pick-all";
+      all.setAttribute("aria-label", "Tick every case on this page");
+      head.textContent = "";
+      head.appendChild(all);
+      all.addEventListener("change", function () {
+        picks.forEach(function (p) { p.checked = all.checked; });
+      });
+    }
+    var action = document.getElementById("bulk-action");
+    var show = function () {
+      var status = document.getElementById("bulk-status").closest(".field");
+      var date = document.getElementById("next_follow_up_at").closest(".field");
+      status.hidden = action.value !== "status";
+      date.hidden = action.value !== "follow-up";
+    };
+    if (action) {
+      action.addEventListener("change", show);
+      show();
+    }
+  }
 });
