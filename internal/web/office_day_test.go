@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"encoding/csv"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -126,5 +128,200 @@ func TestOfficeTimeZoneAndFollowUpRules(t *testing.T) {
 	if rec.Code != http.StatusUnprocessableEntity || strings.Contains(body, "one of: technology_management") ||
 		!strings.Contains(body, "Technology Management, Engineering Management") {
 		t.Errorf("POST a recommendation with an unknown pathway = %d; want 422 in words:\n%s", rec.Code, body)
+	}
+}
+
+// A bulk change changes each case it may and says, case by case, why not
+// for the others: another advisor's case is "not on your caseload", an
+// illegal move is named in words; a change wrong for every case (a past
+// date) is refused before any case is touched.
+func TestCaseloadBulkChange(t *testing.T) {
+	s := newSite(t)
+	o := s.office(t)
+	ctx := context.Background()
+	ap := s.named(t, o.admin, "Ines Costa", advising.RoleApplicant)
+	self := advising.Actor{UserID: ap.ID, Role: advising.RoleApplicant}
+	got, err := s.cw.Applicant(ctx, self, ap.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.cw.AssignCase(ctx, o.admin, got.CaseID, &o.advisor.ID); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser()
+	b.signIn(t, o.advisor.Email)
+	b.get(t, "/cases")
+	// Sam's case is collecting evidence (may go to under review), Ines's is
+	// new (may not), Lee's is another advisor's.
+	rec := b.post(t, "/cases/bulk", url.Values{"case": {o.samCase, got.CaseID, o.leeCase}, "action": {"status"},
+		"status": {"under_review"}, "back": {"status=evidence_collection&sort=created_at"}})
+	body := rec.Body.String()
+	for _, want := range []string{"Status changed to under review: 1 done, 2 not changed", "Sam Rivera</a></strong>: done.",
+		"Ines Costa</a></strong>: not changed. A case cannot move from new to under review.",
+		"A case</strong>: not changed. This case is not on your caseload, or no longer exists.",
+		`<option value="created_at" selected>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("POST /cases/bulk = %d; want %q in:\n%s", rec.Code, want, body)
+		}
+	}
+	for id, want := range map[string]advising.Status{o.samCase: advising.StatusUnderReview, got.CaseID: advising.StatusNew,
+		o.leeCase: advising.StatusEvidenceCollection} {
+		if cv, err := s.cw.Case(ctx, o.admin, id); err != nil || cv.Status != want {
+			t.Errorf("after the bulk change case %s is %v (%v); want %s", id, cv.Status, err, want)
+		}
+	}
+	// Follow-up in bulk, and a past one refused for all.
+	day := time.Now().AddDate(0, 0, 3).Format(time.DateOnly)
+	rec = b.post(t, "/cases/bulk", url.Values{"case": {o.samCase, got.CaseID}, "action": {"follow-up"}, "next_follow_up_at": {day}})
+	if !strings.Contains(rec.Body.String(), ": 2 done") {
+		t.Errorf("POST /cases/bulk follow-up %s = %d; want 2 done:\n%s", day, rec.Code, rec.Body.String())
+	}
+	past := time.Now().AddDate(0, 0, -2).Format(time.DateOnly)
+	rec = b.post(t, "/cases/bulk", url.Values{"case": {o.samCase}, "action": {"follow-up"}, "next_follow_up_at": {past}})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "The follow-up date must not be in the past") {
+		t.Errorf("POST /cases/bulk with a past date = %d; want 422 with the sentence", rec.Code)
+	}
+	if rec := b.post(t, "/cases/bulk", url.Values{"action": {"clear-follow-up"}}); rec.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(rec.Body.String(), "must be ticked for at least one case") {
+		t.Errorf("POST /cases/bulk with no case = %d; want 422 asking to tick one", rec.Code)
+	}
+	// An applicant may not use it at all.
+	a := s.browser()
+	a.signIn(t, o.sam.Email)
+	a.get(t, "/portal")
+	if rec := a.post(t, "/cases/bulk", url.Values{"case": {o.samCase}, "action": {"clear-follow-up"}}); rec.Code != http.StatusForbidden {
+		t.Errorf("POST /cases/bulk as an applicant = %d; want 403", rec.Code)
+	}
+}
+
+// Saved views belong to one person, keep filters and order but never the
+// search text, and are bounded in number.
+func TestSavedViews(t *testing.T) {
+	s := newSite(t)
+	o := s.office(t)
+	b := s.browser()
+	b.signIn(t, o.advisor.Email)
+	b.get(t, "/cases")
+	rec := b.post(t, "/cases/views", url.Values{"name": {"Stalled, oldest first"},
+		"back": {"status=evidence_collection&flag=stalled_evidence_collection&sort=updated_at&q=Sam+Rivera"}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("POST /cases/views = %d %s; want 303", rec.Code, rec.Body.String())
+	}
+	views, err := s.cw.SavedViews(context.Background(), advising.Actor{UserID: o.advisor.ID, Role: advising.RoleAdvisor})
+	if err != nil || len(views) != 1 {
+		t.Fatalf("SavedViews = %v, %v; want one", views, err)
+	}
+	body := b.get(t, "/cases").Body.String()
+	if !strings.Contains(body, `href="/cases?flag=stalled_evidence_collection&amp;sort=updated_at&amp;status=evidence_collection">Stalled, oldest first</a>`) {
+		t.Errorf("GET /cases does not link the saved view (without its search text):\n%s", body)
+	}
+	if rec := b.post(t, "/cases/views", url.Values{"name": {"stalled, OLDEST first"}, "back": {"flag=unassigned"}}); rec.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(rec.Body.String(), "is already the name of one of your views") {
+		t.Errorf("POST /cases/views with a name in use = %d; want 422", rec.Code)
+	}
+	if rec := b.post(t, "/cases/views", url.Values{"name": {"Mine"}, "back": {"flag=nonsense"}}); rec.Code != http.StatusUnprocessableEntity {
+		t.Errorf("POST /cases/views with an unknown flag = %d; want 422", rec.Code)
+	}
+	if rec := b.post(t, "/cases/views", url.Values{"name": {"Theirs"}, "back": {"advisor=unassigned"}}); rec.Code != http.StatusForbidden {
+		t.Errorf("POST /cases/views as an advisor for unassigned cases = %d; want 403", rec.Code)
+	}
+	for i := range 19 {
+		if rec := b.post(t, "/cases/views", url.Values{"name": {fmt.Sprintf("View %d", i)}, "back": {"sort=created_at"}}); rec.Code != http.StatusSeeOther {
+			t.Fatalf("POST view %d = %d", i, rec.Code)
+		}
+	}
+	if rec := b.post(t, "/cases/views", url.Values{"name": {"One too many"}, "back": {"sort=created_at"}}); rec.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(rec.Body.String(), "20 saved views already") {
+		t.Errorf("POST a 21st view = %d; want 422", rec.Code)
+	}
+	// Another advisor neither sees nor deletes it.
+	other := s.browser()
+	other.signIn(t, o.other.Email)
+	if body := other.get(t, "/cases").Body.String(); strings.Contains(body, "Stalled, oldest first") {
+		t.Errorf("another advisor sees the saved view")
+	}
+	if rec := other.post(t, "/cases/views/"+views[0].ID+"/delete", nil); rec.Code != http.StatusNotFound {
+		t.Errorf("POST delete of someone else's view = %d; want 404", rec.Code)
+	}
+	if rec := b.post(t, "/cases/views/"+views[0].ID+"/delete", nil); rec.Code != http.StatusSeeOther {
+		t.Errorf("POST delete of one's own view = %d; want 303", rec.Code)
+	}
+}
+
+// The CSV export holds every case the filters match, across pages, with
+// formula cells neutralised; only the office may have it.
+func TestCaseloadExport(t *testing.T) {
+	s := newSite(t)
+	s.admin(t)
+	for i := range 120 {
+		name := fmt.Sprintf("Applicant %d", i)
+		switch i {
+		case 3:
+			name = "=cmd|' /C calc'!A0"
+		case 4:
+			name = "+Plus Tester"
+		case 5:
+			name = "@Sum Tester"
+		}
+		if _, err := s.cw.Register(context.Background(), "", casework.NewAccount{Email: fmt.Sprintf("export%d@example.org", i),
+			Password: testPassword, FullName: name}); err != nil {
+			t.Fatalf("Register %q: %v", name, err)
+		}
+	}
+	b := s.browser()
+	b.signIn(t, "admin@example.org")
+	rec := b.get(t, "/cases/export?status=new&sort=created_at")
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv") ||
+		!strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") {
+		t.Fatalf("GET /cases/export = %d %v; want a CSV attachment", rec.Code, rec.Header())
+	}
+	rows, err := csv.NewReader(strings.NewReader(rec.Body.String())).ReadAll()
+	if err != nil {
+		t.Fatalf("read the CSV: %v", err)
+	}
+	if len(rows) != 121 || rows[0][0] != "Applicant" {
+		t.Fatalf("CSV has %d rows (header %v); want a header and 120 cases", len(rows), rows[0])
+	}
+	names := map[string]bool{}
+	for _, r := range rows[1:] {
+		names[r[0]] = true
+		if strings.ContainsAny(r[0][:1], "=+-@") {
+			t.Errorf("CSV cell %q starts with a formula character", r[0])
+		}
+	}
+	for _, want := range []string{"'=cmd|' /C calc'!A0", "'+Plus Tester", "'@Sum Tester", "Applicant 119"} {
+		if !names[want] {
+			t.Errorf("CSV lacks the row %q", want)
+		}
+	}
+	if rec := b.get(t, "/cases/export?flag=nonsense"); rec.Code != http.StatusUnprocessableEntity {
+		t.Errorf("GET /cases/export with an unknown flag = %d; want 422", rec.Code)
+	}
+	ap := s.browser()
+	ap.signIn(t, "export0@example.org")
+	if rec := ap.get(t, "/cases/export"); rec.Code != http.StatusForbidden {
+		t.Errorf("GET /cases/export as an applicant = %d; want 403", rec.Code)
+	}
+}
+
+// The case page shows the case's activity from the audit trail in words,
+// without personal text, to its advisor.
+func TestCaseActivity(t *testing.T) {
+	s := newSite(t)
+	o := s.office(t)
+	b := s.browser()
+	b.signIn(t, o.advisor.Email)
+	page := "/cases/" + o.samCase
+	b.get(t, page)
+	b.post(t, page+"/notes", url.Values{"body": {"secret-marker-4411"}, "visibility": {"private"}})
+	body := b.get(t, page).Body.String()
+	for _, want := range []string{"<strong>Dana Whitfield</strong>: Added a note", "<strong>Office Admin</strong>: Assigned the case to Dana Whitfield",
+		"<strong>Office Admin</strong>: Changed the status from new to collecting evidence", "<strong>The applicant</strong>: Added a work sample"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("case page activity lacks %q", want)
+		}
+	}
+	if strings.Count(body, "secret-marker-4411") != 2 { // the note and its edit form, never the timeline
+		t.Errorf("the note's text appears %d times on the page; want only in the note and its edit form", strings.Count(body, "secret-marker-4411"))
 	}
 }
