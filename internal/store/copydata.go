@@ -12,7 +12,7 @@ import (
 // each in one transaction of the target, then a count of both sides.
 
 // CopyTables are the tables CopyData copies, parents before children.
-var CopyTables = []string{"users", "profiles", "cases", "work_samples", "work_sample_files", "notes", "audit_events", "sessions"}
+var CopyTables = []string{"users", "profiles", "cases", "work_samples", "work_sample_files", "notes", "audit_events", "sessions", "saved_views"}
 
 // copySkipped are the tables CopyData leaves alone: goose's own record of
 // the migrations (each side has its own), the readiness probe's row, and
