@@ -102,7 +102,7 @@ func (s *site) auditQuery(c echo.Context, f *form) (casework.AuditQuery, error) 
 }
 
 // officeZone is the time zone the pages read dates in.
-func (s *site) officeZone() *time.Location { return time.UTC }
+func (s *site) officeZone() *time.Location { return s.loc }
 
 // filterValues are the audit filter's query parameters, for links that
 // keep it (the next page, the export).

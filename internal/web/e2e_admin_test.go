@@ -2,86 +2,15 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"advising/internal/advising"
 	"advising/internal/casework"
 )
-
-// adminAxe returns axe-core's script for the admin pages' accessibility
-// checks: $ADVISING_AXE_JS, or where `npm ci --prefix ~/.cache/advising-axe`
-// of a pinned axe-core puts it. A set ADVISING_AXE_JS that cannot be read
-// fails the test; with neither, the checks are left out with a message.
-func adminAxe(t *testing.T) string {
-	t.Helper()
-	path := os.Getenv("ADVISING_AXE_JS")
-	if path == "" {
-		cache := os.Getenv("XDG_CACHE_HOME")
-		if cache == "" {
-			home, _ := os.UserHomeDir()
-			cache = filepath.Join(home, ".cache")
-		}
-		path = filepath.Join(cache, "advising-axe", "node_modules", "axe-core", "axe.min.js")
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		if os.Getenv("ADVISING_AXE_JS") != "" {
-			t.Fatalf("ADVISING_AXE_JS is set but cannot be read: %v", err)
-		}
-		t.Logf("accessibility checks left out: axe-core is not at %s", path)
-		return ""
-	}
-	return string(b)
-}
-
-// adminAccessible runs axe-core on the page as it is now (WCAG 2.2 A and
-// AA and axe's best practices) and fails on any violation.
-func (c *chrome) adminAccessible(where, axe string) {
-	c.t.Helper()
-	if axe == "" {
-		return
-	}
-	var loaded bool
-	c.run("load axe-core", chromedp.Evaluate(`typeof axe !== "undefined"`, &loaded))
-	if !loaded {
-		c.run("inject axe-core", chromedp.Evaluate(axe+";true", &loaded))
-	}
-	var out string
-	script := `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}})
-		.then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, at: v.nodes.slice(0, 5).map(n => String(n.target))}))))`
-	c.run("axe "+where, chromedp.Evaluate(script, &out, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
-		return p.WithAwaitPromise(true)
-	}))
-	var vs []struct {
-		ID, Impact, Help string
-		At               []string
-	}
-	if err := json.Unmarshal([]byte(out), &vs); err != nil {
-		c.t.Fatalf("axe %s: %v in %s", where, err, out)
-	}
-	for _, v := range vs {
-		c.t.Errorf("axe %s: %s (%s): %s at %s", where, v.ID, v.Impact, v.Help, strings.Join(v.At, ", "))
-	}
-}
-
-// adminFitsWidth fails when the page is wider than the viewport, so a phone
-// would scroll sideways; a table may scroll inside its own box.
-func (c *chrome) adminFitsWidth(where string) {
-	c.t.Helper()
-	var widths []int
-	c.run("measure "+where, chromedp.Evaluate(`[document.documentElement.scrollWidth, window.innerWidth]`, &widths))
-	if len(widths) != 2 || widths[0] > widths[1] {
-		c.t.Errorf("%s: the page is %v px wide (page, viewport); it scrolls sideways", where, widths)
-	}
-}
 
 // adminBrowser signs the office's admin in to a headless Chromium over s.
 func adminBrowser(t *testing.T, s *site) (*chrome, string) {
@@ -90,7 +19,7 @@ func adminBrowser(t *testing.T, s *site) (*chrome, string) {
 	c.open("/signin")
 	c.fill(map[string]string{"#email": "admin@example.org", "#password": testPassword})
 	c.submit(`form[action="/signin"] button[type=submit]`, "h1")
-	return c, adminAxe(t)
+	return c, axeSource(t)
 }
 
 // Assignments in an office of 20 advisors and 240 cases, at 1280 and 390
@@ -106,7 +35,7 @@ func TestBrowserAdminAssignments(t *testing.T) {
 	// Waiting cases first; the busiest advisor heads the loads.
 	c.open("/admin/assignments")
 	c.mustSee("assignments", "Waiting for an advisor", busy.Name, "120 open cases", o.names[o.waiting[0]])
-	c.adminAccessible("assignments", axe)
+	c.checkAccessible("assignments", axe)
 	c.screenshot("admin-assignments")
 
 	// Move a page of the busy advisor's cases in one submission.
@@ -119,7 +48,7 @@ func TestBrowserAdminAssignments(t *testing.T) {
 	c.submit(`form[data-bulk] button[type=submit]`, "#results-heading")
 	c.mustSee("after the move", "50 cases assigned to "+calm.Name+".", "Now with "+calm.Name+".", "Cases of "+busy.Name)
 	c.mustNotSee("after the move", "was not changed")
-	c.adminAccessible("assignments after a bulk move", axe)
+	c.checkAccessible("assignments after a bulk move", axe)
 	moved, err := s.cw.Case(context.Background(), o.admin, o.busy[0])
 	if err != nil || moved.Advisor == nil || moved.Advisor.ID != calm.ID {
 		t.Errorf("case %s after the bulk move: advisor %v, %v; want %s", o.names[o.busy[0]], moved.Advisor, err, calm.Name)
@@ -127,15 +56,15 @@ func TestBrowserAdminAssignments(t *testing.T) {
 
 	c.phone(func() {
 		c.open("/admin/assignments?owner=" + busy.ID)
-		c.adminFitsWidth("assignments at 390 px")
-		c.adminAccessible("assignments at 390 px", axe)
+		c.noSideScroll("assignments at 390 px")
+		c.checkAccessible("assignments at 390 px", axe)
 		c.screenshot("admin-assignments-phone")
 		c.run("tick two cases", chromedp.Click(`tbody tr:nth-child(1) input[name="case_id"]`, chromedp.ByQuery),
 			chromedp.Click(`tbody tr:nth-child(2) input[name="case_id"]`, chromedp.ByQuery))
 		c.set("#to", "none")
 		c.submit(`form[data-bulk] button[type=submit]`, "#results-heading")
 		c.mustSee("unassigned at 390 px", "2 cases unassigned.")
-		c.adminFitsWidth("assignments after unassigning at 390 px")
+		c.noSideScroll("assignments after unassigning at 390 px")
 	})
 	c.checkConsole()
 }
@@ -166,11 +95,11 @@ func TestBrowserAdminAudit(t *testing.T) {
 			t.Errorf("audit by person and action: the events show %q", unwanted)
 		}
 	}
-	c.adminAccessible("audit trail", axe)
+	c.checkAccessible("audit trail", axe)
 	c.screenshot("admin-audit")
 	c.phone(func() {
-		c.adminFitsWidth("audit trail at 390 px")
-		c.adminAccessible("audit trail at 390 px", axe)
+		c.noSideScroll("audit trail at 390 px")
+		c.checkAccessible("audit trail at 390 px", axe)
 		c.screenshot("admin-audit-phone")
 	})
 	c.checkConsole()
@@ -186,24 +115,24 @@ func TestBrowserAdminInsights(t *testing.T) {
 
 	c.open("/admin/insights")
 	c.mustSee("insights", "By automatic label", "By classifier version", "Overrides by person", "Download the overridden samples")
-	c.adminAccessible("insights", axe)
+	c.checkAccessible("insights", axe)
 	c.screenshot("admin-insights")
 	c.phone(func() {
 		c.open("/admin/insights")
-		c.adminFitsWidth("insights at 390 px")
-		c.adminAccessible("insights at 390 px", axe)
+		c.noSideScroll("insights at 390 px")
+		c.checkAccessible("insights at 390 px", axe)
 		c.screenshot("admin-insights-phone")
 	})
 	c.submit(`a[href="/admin/reclassify"]`, `form[action="/admin/reclassify"]`)
 	c.mustSee("reclassify preview", "Nothing has changed yet", "automatic labels would change")
-	c.adminAccessible("reclassify preview", axe)
+	c.checkAccessible("reclassify preview", axe)
 	c.phone(func() {
-		c.adminFitsWidth("reclassify preview at 390 px")
+		c.noSideScroll("reclassify preview at 390 px")
 	})
 	c.run("accept the confirmation", chromedp.Evaluate(`window.confirm = () => true`, nil))
 	c.submit(`form[action="/admin/reclassify"] button[type=submit]`, ".notice")
 	c.mustSee("reclassified", "Work samples reclassified", "Overrides were kept")
-	c.adminAccessible("reclassify result", axe)
+	c.checkAccessible("reclassify result", axe)
 	c.checkConsole()
 }
 

@@ -93,8 +93,8 @@ func (c *chrome) noSideScroll(where string) {
 	c.t.Helper()
 	var widths []int
 	c.run("measure "+where, chromedp.Evaluate(`[document.documentElement.scrollWidth, window.innerWidth]`, &widths))
-	if len(widths) == 2 && widths[0] > widths[1] {
-		c.t.Errorf("%s: the page is %d px wide in a %d px viewport; it scrolls sideways", where, widths[0], widths[1])
+	if len(widths) != 2 || widths[0] > widths[1] {
+		c.t.Errorf("%s: the page is %v px wide (page, viewport); it scrolls sideways", where, widths)
 	}
 }
 
