@@ -93,32 +93,28 @@ func (s *Service) CaseActivity(ctx context.Context, a advising.Actor, caseID str
 	if err != nil {
 		return CaseHistory{}, err
 	}
-	h := CaseHistory{ApplicantID: ca.ApplicantID, Names: map[string]string{}, More: len(rows) > limit}
+	h := CaseHistory{ApplicantID: ca.ApplicantID, More: len(rows) > limit}
 	h.Events = rows[:min(len(rows), limit)]
+	// One lookup for the page: the staff who acted and the advisors the
+	// assignments name. The applicant is "the applicant", never a name.
+	var ids []string
 	for _, e := range h.Events {
-		ids := []*string{e.ActorID}
+		if e.ActorID != nil {
+			ids = append(ids, *e.ActorID)
+		}
 		for _, ch := range e.Changes {
-			if ch.Field == "advisor_id" {
-				ids = append(ids, ch.Old, ch.New)
-			}
-		}
-		for _, id := range ids {
-			if id == nil || *id == ca.ApplicantID {
+			if ch.Field != "advisor_id" {
 				continue
 			}
-			if _, done := h.Names[*id]; done {
-				continue
-			}
-			u, err := s.st.UserByID(ctx, *id)
-			switch {
-			case err == nil && u.Role != advising.RoleApplicant:
-				h.Names[*id] = u.FullName
-			case err != nil && advising.ErrorCode(err) != advising.CodeNotFound:
-				return CaseHistory{}, err
-			default:
-				h.Names[*id] = "" // erased, or an applicant: no name shown
+			for _, v := range []*string{ch.Old, ch.New} {
+				if v != nil {
+					ids = append(ids, *v)
+				}
 			}
 		}
+	}
+	if h.Names, err = s.st.StaffNames(ctx, ids); err != nil {
+		return CaseHistory{}, err
 	}
 	return h, nil
 }

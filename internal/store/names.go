@@ -16,6 +16,17 @@ const MaxNameLookup = 500
 // IDs with no user (an erased applicant, a made-up ID) are left out; more
 // than MaxNameLookup IDs is an error.
 func (s *Store) UserNames(ctx context.Context, ids []string) (map[string]string, error) {
+	return s.userNames(ctx, ids, false)
+}
+
+// StaffNames is UserNames for advisors and admins only: an applicant's ID
+// is left out as an unknown one is, so a list built from it never names an
+// applicant.
+func (s *Store) StaffNames(ctx context.Context, ids []string) (map[string]string, error) {
+	return s.userNames(ctx, ids, true)
+}
+
+func (s *Store) userNames(ctx context.Context, ids []string, staffOnly bool) (map[string]string, error) {
 	out := map[string]string{}
 	ids = distinct(ids)
 	if len(ids) == 0 {
@@ -24,8 +35,12 @@ func (s *Store) UserNames(ctx context.Context, ids []string) (map[string]string,
 	if len(ids) > MaxNameLookup {
 		return nil, fmt.Errorf("user names: %d ids, at most %d", len(ids), MaxNameLookup)
 	}
+	q := s.db.WithContext(ctx).Table("users").Select("id, full_name").Where("id IN ?", ids)
+	if staffOnly {
+		q = q.Where("role <> ?", string(advising.RoleApplicant))
+	}
 	var rows []struct{ ID, FullName string }
-	if err := s.db.WithContext(ctx).Table("users").Select("id, full_name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+	if err := q.Scan(&rows).Error; err != nil {
 		return nil, mapErr(err, "select user names")
 	}
 	for _, r := range rows {
