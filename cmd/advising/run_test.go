@@ -259,7 +259,7 @@ func TestRunInstancesShareOneDatabase(t *testing.T) {
 			}
 		}
 	}
-	files, _ := fs.Glob(migrations.FS, "*.sql")
+	files, _ := fs.Glob(migrations.For(migrations.SQLite), "*.sql")
 	if applied != len(files) {
 		t.Errorf("the instances applied %d migrations between them; want %d, each once\n%s\n%s",
 			applied, len(files), insts[0].logs.String(), insts[1].logs.String())

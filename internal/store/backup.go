@@ -269,7 +269,7 @@ func syncDir(dir string) error {
 
 // latestMigration is the version of the newest embedded migration.
 func latestMigration() int64 {
-	names, _ := fs.Glob(migrations.FS, "*.sql")
+	names, _ := fs.Glob(migrations.For(migrations.SQLite), "*.sql")
 	var latest int64
 	for _, n := range names {
 		digits, _, _ := strings.Cut(n, "_")

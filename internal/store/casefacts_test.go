@@ -190,6 +190,67 @@ func TestCaseloadCountsAgreeWithComputeFlags(t *testing.T) {
 		}
 	}
 	checkCounts(t, st, advisors, advising.NewFlagClock(now))
+
+	// The counters follow every write that moves a case between them:
+	// status changes (into and out of evidence collection and closed),
+	// follow-up dates set, moved and cleared, reassignment, unassignment
+	// and erasure. Clocks inside a day count that day's cases one by one.
+	statuses := []advising.Status{advising.StatusEvidenceCollection, advising.StatusClosed, advising.StatusUnderReview}
+	for i, a := range applicants[40:100] {
+		id, err := st.CaseIDByApplicant(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := now.Add(-time.Duration(i) * 7 * time.Hour)
+		var ch store.CaseChanges
+		switch i % 4 {
+		case 0:
+			ch.Status = &statuses[i%len(statuses)]
+		case 1:
+			f := now.Add(time.Duration(i-30) * 5 * time.Hour)
+			ch.SetFollowUp, ch.NextFollowUpAt = true, &f
+		case 2:
+			ch.SetFollowUp = true
+		case 3:
+			ch.Status, ch.SetFollowUp = &statuses[i%len(statuses)], true
+			f := now.Add(-time.Duration(i) * time.Hour)
+			ch.NextFollowUpAt = &f
+		}
+		if err := st.UpdateCase(ctx, id, ch, at); err != nil {
+			t.Fatal(err)
+		}
+		if ch.Status != nil && i%3 == 0 {
+			if err := st.BackdateStatusChange(ctx, id, now.Add(-42*24*time.Hour+time.Duration(i-50)*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var advisor *string
+		switch i % 5 {
+		case 0:
+			advisor = &advisors[(i/5)%2].ID
+		case 1:
+		default:
+			continue
+		}
+		if err := st.SetCaseAdvisor(ctx, id, advisor, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, a := range applicants[100:110] {
+		id, err := st.CaseIDByApplicant(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Tx(ctx, func(tx *store.Store) error {
+			_, err := tx.EraseApplicant(ctx, a.ID, id)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, at := range []time.Time{now, now.Add(3 * time.Hour), now.Add(-9 * time.Hour), now.Add(14*time.Hour + 29*time.Minute)} {
+		checkCounts(t, st, advisors, advising.NewFlagClock(at))
+	}
 }
 
 // The caseload search matches the lower-cased name or email as a literal

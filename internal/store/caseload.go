@@ -373,33 +373,35 @@ type CaseloadCounts struct {
 	OpenByAdvisor map[string]int
 }
 
-// clockFlags are the flags that depend on the clock. They are never stored:
-// the dashboard counts each as a range of one index (follow-up dates, status
-// change dates, target intakes) at the request's clock.
+// clockFlags are the flags that depend on the clock, in the order
+// CountCaseload counts them. They are never stored on the case.
 var clockFlags = []advising.Flag{advising.FlagFollowUpOverdue, advising.FlagStalledEvidenceCollection,
 	advising.FlagScreeningWindowOpen, advising.FlagScreeningWindowApproaching}
 
 // CountCaseload counts the cases of one advisor's caseload, or of the whole
 // office when advisorID is "", by status and by the flags that hold at fc.
-// Two statements, neither of which reads a case row: one counts the
-// cases by advisor, status and static flags (one index entry per case, no
-// expression evaluated), the other counts each clock-dependent flag as an
-// index range with the flag filter's own predicate.
+// It reads the counters the database keeps with every case write (migration
+// 00011): case_counts by advisor, status and static flags, and
+// case_day_counts by the day (or month) each clock-dependent flag compares.
+// Whole days before the flag's boundary are added up; the cases of the
+// boundary's own day are counted as an index range of cases, with the flag
+// filter's own terms. The cost follows the number of advisors and days, not
+// the number of cases.
 func (s *Store) CountCaseload(ctx context.Context, advisorID string, fc advising.FlagClock) (CaseloadCounts, error) {
 	out := CaseloadCounts{ByStatus: map[advising.Status]int{}, ByFlag: map[advising.Flag]int{}, OpenByAdvisor: map[string]int{}}
-	var scope query
+	scope, caseScope := "", ""
+	var scopeArgs []any
 	if advisorID != "" {
-		scope.add("c.advisor_id = ?", advisorID)
+		scope, caseScope, scopeArgs = " AND advisor_id = ?", " AND c.advisor_id = ?", []any{advisorID}
 	}
-	rows, err := s.db.WithContext(ctx).Raw("SELECT c.advisor_id, c.status, c.static_flags, COUNT(*) FROM cases c"+
-		scope.sql()+" GROUP BY c.advisor_id, c.status, c.static_flags", scope.args...).Rows()
+	rows, err := s.db.WithContext(ctx).Raw("SELECT advisor_id, status, static_flags, n FROM case_counts WHERE n <> 0"+scope,
+		scopeArgs...).Rows()
 	if err != nil {
 		return CaseloadCounts{}, fmt.Errorf("count caseload: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var advisor sql.NullString
-		var status string
+		var advisor, status string
 		var bits, n int
 		if err := rows.Scan(&advisor, &status, &bits, &n); err != nil {
 			return CaseloadCounts{}, fmt.Errorf("scan caseload counts: %w", err)
@@ -411,27 +413,40 @@ func (s *Store) CountCaseload(ctx context.Context, advisorID string, fc advising
 			}
 		}
 		switch {
-		case !advisor.Valid:
+		case advisor == "":
 			out.ByFlag[advising.FlagUnassigned] += n
 		case status != string(advising.StatusClosed):
-			out.OpenByAdvisor[advisor.String] += n
+			out.OpenByAdvisor[advisor] += n
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return CaseloadCounts{}, fmt.Errorf("count caseload: %w", err)
 	}
 
-	cols := make([]string, len(clockFlags))
+	// days adds up the whole days (or months) of one kind in a range.
 	var args []any
-	for i, f := range clockFlags {
-		var q query
-		if advisorID != "" {
-			q.add("c.advisor_id = ?", advisorID)
-		}
-		cond, a := flagPredicate(f, fc)
-		q.add(cond, a...)
-		cols[i] = "(SELECT COUNT(*) FROM cases c" + q.sql() + ")"
-		args = append(args, q.args...)
+	days := func(kind, cond string, bounds ...any) string {
+		args = append(append(append(args, kind), scopeArgs...), bounds...)
+		return "(SELECT COALESCE(SUM(n), 0) FROM case_day_counts WHERE kind = ?" + scope + " AND " + cond + ")"
+	}
+	// sameDay counts one by one the cases of the boundary's own day.
+	sameDay := func(cond string, bounds ...any) string {
+		args = append(append(args, scopeArgs...), bounds...)
+		return "(SELECT COUNT(*) FROM cases c WHERE 1 = 1" + caseScope + " AND " + cond + ")"
+	}
+	now := fc.Now.UTC()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	stalled := fc.StalledBefore.UTC()
+	stalledDay := time.Date(stalled.Year(), stalled.Month(), stalled.Day(), 0, 0, 0, 0, time.UTC)
+	const dayLayout = "2006-01-02"
+	cols := []string{
+		days("follow_up", "day < ?", today.Format(dayLayout)) + " + " +
+			sameDay("c.next_follow_up_at >= ? AND c.next_follow_up_at < ? AND c.status <> ?", today, now, string(advising.StatusClosed)),
+		days("evidence_collection", "day < ?", stalledDay.Format(dayLayout)) + " + " +
+			sameDay("c.status = ? AND c.status_changed_at >= ? AND c.status_changed_at < ?",
+				string(advising.StatusEvidenceCollection), stalledDay, stalled),
+		days("intake", "day > ? AND day <= ?", fc.Open.After, fc.Open.Through),
+		days("intake", "day > ? AND day <= ?", fc.Approaching.After, fc.Approaching.Through),
 	}
 	counts := make([]int, len(clockFlags))
 	dest := make([]any, len(counts))
@@ -491,6 +506,26 @@ func (s *Store) AttentionCases(ctx context.Context, advisorID string, fc advisin
 		}
 	}
 	return out, s.fillAdvisors(ctx, out)
+}
+
+// CaseloadVersion returns a number that goes up with every change to what a
+// caseload list under f may show: the cases of f's advisor (or of the
+// unassigned ones, or of the whole office) and the staff's names. Triggers
+// keep it in the transaction of every change (migration 00012), so a page
+// built after reading number v shows every change up to v.
+func (s *Store) CaseloadVersion(ctx context.Context, f CaseFilter) (int64, error) {
+	q, args := "SELECT COALESCE(SUM(v), 0) FROM caseload_versions", []any(nil)
+	switch {
+	case f.Unassigned:
+		q, args = q+" WHERE advisor_id = ?", []any{""}
+	case f.AdvisorID != "":
+		q, args = q+" WHERE advisor_id = ?", []any{f.AdvisorID}
+	}
+	var v int64
+	if err := s.db.WithContext(ctx).Raw(q, args...).Row().Scan(&v); err != nil {
+		return 0, fmt.Errorf("caseload version: %w", err)
+	}
+	return v, nil
 }
 
 // LastCaseChange returns the newest updated_at of any case (the zero time

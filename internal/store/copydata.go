@@ -15,9 +15,11 @@ import (
 var CopyTables = []string{"users", "profiles", "cases", "work_samples", "work_sample_files", "notes", "audit_events", "sessions", "saved_views"}
 
 // copySkipped are the tables CopyData leaves alone: goose's own record of
-// the migrations (each side has its own), the readiness probe's row, and
-// the sign-in limits, which are short-lived counts that start afresh.
-var copySkipped = []string{"goose_db_version", "write_probe", "auth_limits", "login_failures"}
+// the migrations (each side has its own), the readiness probe's row, the
+// sign-in limits, which are short-lived counts that start afresh, and the
+// dashboards' counters and the caseloads' change numbers, which the
+// target's triggers keep as its cases are copied in.
+var copySkipped = []string{"goose_db_version", "write_probe", "auth_limits", "login_failures", "case_counts", "case_day_counts", "caseload_versions"}
 
 // TableCount is how many rows of a table CopyData copied.
 type TableCount struct {

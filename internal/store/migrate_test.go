@@ -48,7 +48,7 @@ func TestMigrateConcurrently(t *testing.T) {
 	if err != nil || again != 0 {
 		t.Errorf("Migrate after all = %d, %v; want 0 applied", again, err)
 	}
-	files, _ := fs.Glob(migrations.FS, "*.sql")
+	files, _ := fs.Glob(migrations.For(migrations.SQLite), "*.sql")
 	if total != len(files) {
 		t.Errorf("migrations applied per store = %v; want the %d migrations applied once in all", applied, len(files))
 	}

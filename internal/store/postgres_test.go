@@ -74,7 +74,7 @@ func TestMigrateTogether(t *testing.T) {
 		}
 		total += applied[i]
 	}
-	files, _ := fs.Glob(migrations.FS, "*.sql")
+	files, _ := fs.Glob(migrations.For(migrations.Postgres), "*.sql")
 	if want := len(files); total != want || want == 0 {
 		t.Errorf("instances applied %v migrations, %d in all; want %d in all", applied, total, want)
 	}

@@ -193,11 +193,11 @@ const caseFactsMigration = 10
 // take turns, so the migrations run once: on SQLite under a file lock
 // (migrateLock), on PostgreSQL under an advisory lock (pgMigrationLock).
 func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
-	dialect, opt := goose.DialectSQLite3, goose.WithLocker(&migrateLock{path: s.path})
+	dialect, files, opt := goose.DialectSQLite3, migrations.For(migrations.SQLite), goose.WithLocker(&migrateLock{path: s.path})
 	if s.pg {
-		dialect, opt = goose.DialectPostgres, goose.WithSessionLocker(pgMigrationLock{})
+		dialect, files, opt = goose.DialectPostgres, migrations.For(migrations.Postgres), goose.WithSessionLocker(pgMigrationLock{})
 	}
-	p, err := goose.NewProvider(dialect, s.wr, migrations.FS, opt)
+	p, err := goose.NewProvider(dialect, s.wr, files, opt)
 	if err != nil {
 		return 0, fmt.Errorf("prepare migrations: %w", err)
 	}
