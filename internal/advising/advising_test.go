@@ -155,3 +155,57 @@ func TestFollowUpAllowed(t *testing.T) {
 		}
 	}
 }
+
+// The flags FlagsHoldUntil promises stay the same up to the instant it
+// returns, and that instant is the next change: a follow-up date passing,
+// a stalled threshold reached, or a screening window moving on.
+func TestFlagsHoldUntil(t *testing.T) {
+	day := 24 * time.Hour
+	base := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
+	changed := 0
+	for i := range 3000 {
+		now := base.Add(time.Duration(i*7919) * time.Minute)
+		fc := NewFlagClock(now)
+		f := FlagFacts{Status: Statuses[i%len(Statuses)], StatusChangedAt: now.Add(-StalledAfter + time.Duration(i%97-48)*time.Hour),
+			Assigned: i%3 > 0}
+		if i%2 == 0 {
+			at := now.Add(time.Duration(i%61-20) * 11 * time.Hour)
+			f.NextFollowUpAt = &at
+		}
+		intake := now.AddDate(0, i%13-1, 0).Format("2006-01")
+		f.TargetIntake = &intake
+		until := fc.FlagsHoldUntil(f)
+		if !until.After(now) || until.After(now.Add(32*day)) {
+			t.Fatalf("case %d at %s: holds until %s; want within the month after", i, now, until)
+		}
+		want := fc.ComputeFlags(f)
+		span := until.Sub(now)
+		for _, at := range []time.Time{now, until.Add(-time.Nanosecond), now.Add(span / 2), now.Add(span / 7)} {
+			if got := NewFlagClock(at).ComputeFlags(f); !slices.Equal(got, want) {
+				t.Fatalf("case %d: flags at %s = %v; at %s they were %v, said to hold until %s", i, at, got, now, want, until)
+			}
+		}
+		if !slices.Equal(NewFlagClock(until).ComputeFlags(f), want) {
+			changed++
+		}
+	}
+	if changed < 300 {
+		t.Errorf("flags changed right at the returned instant in %d of 3000 cases; want it to be the next change, often", changed)
+	}
+
+	// Exactly: just after a follow-up later today, just after evidence
+	// stalls tomorrow, and otherwise the first of next month.
+	now := base
+	later := now.Add(5 * time.Hour)
+	fc := NewFlagClock(now)
+	if got := fc.FlagsHoldUntil(FlagFacts{Status: StatusUnderReview, NextFollowUpAt: &later}); !got.Equal(later.Add(time.Nanosecond)) {
+		t.Errorf("follow-up at %s: holds until %s", later, got)
+	}
+	stalls := now.Add(day)
+	if got := fc.FlagsHoldUntil(FlagFacts{Status: StatusEvidenceCollection, StatusChangedAt: stalls.Add(-StalledAfter)}); !got.Equal(stalls.Add(time.Nanosecond)) {
+		t.Errorf("stalls at %s: holds until %s", stalls, got)
+	}
+	if got, want := fc.FlagsHoldUntil(FlagFacts{Status: StatusClosed, NextFollowUpAt: &later}), time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("a closed case: holds until %s; want %s", got, want)
+	}
+}

@@ -142,3 +142,34 @@ func (fc FlagClock) ComputeFlags(f FlagFacts) []Flag {
 	}
 	return flags
 }
+
+// FlagsHoldUntil returns an instant after fc.Now up to which (not
+// including it) the flags of f stay as ComputeFlags(f) gives them at fc.Now;
+// at that instant they may change. The clock moves a
+// case's flags when a follow-up date passes, when evidence collection
+// reaches StalledAfter, and when the screening windows move on (at the
+// start of a month, for the open window and for the approaching one).
+func (fc FlagClock) FlagsHoldUntil(f FlagFacts) time.Time {
+	nextMonth := func(t time.Time) time.Time {
+		t = t.UTC()
+		return time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	until := nextMonth(fc.Now)
+	if t := nextMonth(fc.Now.Add(ApproachingWindow)).Add(-ApproachingWindow); t.Before(until) {
+		until = t
+	}
+	earlier := func(t time.Time) {
+		if t.After(fc.Now) && t.Before(until) {
+			until = t
+		}
+	}
+	// Stalled once StatusChangedAt < t-StalledAfter, overdue once the date
+	// < t: both still hold at the boundary itself.
+	if f.Status == StatusEvidenceCollection {
+		earlier(f.StatusChangedAt.Add(StalledAfter + time.Nanosecond))
+	}
+	if f.NextFollowUpAt != nil && f.Status != StatusClosed {
+		earlier(f.NextFollowUpAt.Add(time.Nanosecond))
+	}
+	return until
+}
