@@ -33,6 +33,8 @@ type Service struct {
 
 	dummyOnce sync.Once
 	dummy     string
+
+	pages *builtPages // caseload pages built for the API
 }
 
 // Login throttling: at most this many failures per email per window, counted
@@ -75,7 +77,7 @@ func New(o Options) *Service {
 		loc = time.UTC
 	}
 	return &Service{st: o.Store, tokens: o.Tokens, hasher: o.Hasher, now: now, loc: loc,
-		authRate: o.AuthRate, hashSlots: make(chan struct{}, slots)}
+		authRate: o.AuthRate, hashSlots: make(chan struct{}, slots), pages: newBuiltPages()}
 }
 
 // Location returns the office's time zone, UTC unless configured.

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	gojson "github.com/goccy/go-json"
+
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -200,11 +202,22 @@ func handleCaseList(cw *casework.Service) echo.HandlerFunc {
 		default:
 			return advising.Invalid(advising.FieldError{Field: "unassigned", Message: "must be true or false"})
 		}
-		p, err := cw.ListCases(c.Request().Context(), actorFrom(c), q)
+		if _, pretty := c.QueryParams()["pretty"]; pretty || c.Echo().Debug {
+			p, err := cw.ListCases(c.Request().Context(), actorFrom(c), q)
+			if err != nil {
+				return err
+			}
+			return c.JSON(http.StatusOK, newListResponse(p, newCaseSummaryResponse))
+		}
+		// The page as c.JSON would write it, built again only when it changed.
+		body, err := cw.CaseListBuilt(c.Request().Context(), actorFrom(c), q, func(p casework.Page[casework.CaseView]) ([]byte, error) {
+			b, err := gojson.Marshal(newListResponse(p, newCaseSummaryResponse))
+			return append(b, '\n'), err
+		})
 		if err != nil {
 			return err
 		}
-		return c.JSON(http.StatusOK, newListResponse(p, newCaseSummaryResponse))
+		return c.JSONBlob(http.StatusOK, body)
 	}
 }
 
