@@ -74,3 +74,18 @@ func BenchmarkMe(b *testing.B) {
 	ts := newTestServer(b)
 	benchGet(b, ts, ts.applicant(b), "/api/v1/me")
 }
+
+// BenchmarkNoteCreate: POST /api/v1/cases/{id}/notes by the case's advisor,
+// through the router (JWT, session, the caseload rule, the audit event).
+func BenchmarkNoteCreate(b *testing.B) {
+	ts := newTestServer(b)
+	advisor := ts.staff(b, advising.RoleAdvisor)
+	_, id := ts.advisedCase(b, advisor)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if rec := ts.do(b, advisor, http.MethodPost, "/api/v1/cases/"+id+"/notes", `{"body":"Called about the portfolio.","visibility":"private"}`); rec.Code != http.StatusCreated {
+			b.Fatalf("POST note = %d %s", rec.Code, rec.Body.String())
+		}
+	}
+}
