@@ -91,27 +91,21 @@ func (s *Service) AddNote(ctx context.Context, a advising.Actor, caseID string, 
 	if err := checkNote(&in.Body, &in.Visibility); err != nil {
 		return advising.Note{}, err
 	}
-	// The caseload rule as the insert's condition: admin writes on any
-	// case, an advisor only on their own.
+	// The caseload rule, checked in the note's transaction: admin writes
+	// on any case, an advisor only on their own.
 	onlyAdvisor := a.UserID
 	if a.IsAdmin() {
 		onlyAdvisor = ""
 	}
+	// The note and its audit event, in a transaction shared with the
+	// notes written at the same moment (store.CreateNoteAudited).
 	now := s.clock()
-	var n advising.Note
-	err := s.st.Tx(ctx, func(tx *store.Store) error {
-		var written bool
-		var err error
-		n, written, err = tx.CreateNote(ctx, advising.Note{CaseID: caseID, Author: advising.UserRef{ID: a.UserID, FullName: a.FullName},
-			Body: in.Body, Visibility: in.Visibility, CreatedAt: now, UpdatedAt: now}, onlyAdvisor)
-		if err != nil {
-			return err
-		}
-		if !written {
-			return errCaseNotFound
-		}
-		return audit(ctx, tx, a, now, "note.created", "note", n.ID, caseID)
-	})
+	n, written, err := s.st.CreateNoteAudited(ctx, advising.Note{CaseID: caseID, Author: advising.UserRef{ID: a.UserID, FullName: a.FullName},
+		Body: in.Body, Visibility: in.Visibility, CreatedAt: now, UpdatedAt: now}, onlyAdvisor,
+		auditEvent(a, now, "note.created", "note", "", caseID))
+	if err == nil && !written {
+		err = errCaseNotFound
+	}
 	return n, err
 }
 

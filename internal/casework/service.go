@@ -96,6 +96,11 @@ func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microse
 // text (names, emails, note or sample text, rationales).
 func audit(ctx context.Context, tx *store.Store, a advising.Actor, at time.Time, action, entityType, entityID, caseID string,
 	changes ...advising.FieldChange) error {
+	return tx.RecordAudit(ctx, auditEvent(a, at, action, entityType, entityID, caseID, changes...))
+}
+
+// auditEvent is the event audit records.
+func auditEvent(a advising.Actor, at time.Time, action, entityType, entityID, caseID string, changes ...advising.FieldChange) advising.AuditEvent {
 	ev := advising.AuditEvent{At: at, Action: action, EntityType: entityType, EntityID: entityID, Changes: changes}
 	if a.UserID != "" {
 		id, role := a.UserID, a.Role
@@ -104,7 +109,7 @@ func audit(ctx context.Context, tx *store.Store, a advising.Actor, at time.Time,
 	if caseID != "" {
 		ev.CaseID = &caseID
 	}
-	return tx.RecordAudit(ctx, ev)
+	return ev
 }
 
 // change is one audited field change; old is nil for no earlier value.

@@ -67,10 +67,12 @@ func openPostgres(dsn string) (*Store, error) {
 	}
 	stopped := make(chan struct{})
 	close(stopped) // there is no writer goroutine to wait for
-	return &Store{db: g, w: g, read: db, wr: db, pg: true,
-		quit: make(chan struct{}), stopped: stopped,
+	s := &Store{db: g, w: g, read: db, wr: db, pg: true,
+		quit: make(chan struct{}), stopped: stopped, notes: make(chan noteReq), notesStopped: make(chan struct{}),
 		hot: &hotStmts{db: db, stmts: map[string]*sql.Stmt{}}, auth: &authStmt{},
-		path: shown, health: &writeHealth{}}, nil
+		path: shown, health: &writeHealth{}}
+	go s.noteWriter()
+	return s, nil
 }
 
 // cutPoolSize takes the pool_max_conns parameter out of a URL (PostgreSQL

@@ -44,6 +44,10 @@ type Store struct {
 	quit    chan struct{}
 	stopped chan struct{}
 
+	// Notes written together share a transaction (notebatch.go).
+	notes        chan noteReq
+	notesStopped chan struct{}
+
 	closeOnce sync.Once
 	closeErr  error
 
@@ -119,6 +123,7 @@ func openSQLite(path string) (*Store, error) {
 	}
 	s.lock = lock
 	go s.writer()
+	go s.noteWriter()
 	return s, nil
 }
 
@@ -179,6 +184,7 @@ func open(path string) (*Store, error) {
 	read.SetConnMaxLifetime(0)
 	return &Store{db: r, w: w, read: read, wr: wr,
 		writes: make(chan writeReq), quit: make(chan struct{}), stopped: make(chan struct{}),
+		notes: make(chan noteReq), notesStopped: make(chan struct{}),
 		hot: &hotStmts{db: wr, stmts: map[string]*sql.Stmt{}}, auth: &authStmt{},
 		path: path, health: &writeHealth{}}, nil
 }
@@ -220,6 +226,7 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.quit)
+		<-s.notesStopped
 		<-s.stopped
 		if s.pg { // one pool
 			s.closeErr = errors.Join(s.auth.close(), s.read.Close())

@@ -1,0 +1,200 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"advising/internal/advising"
+)
+
+// Notes are the office's most frequent write, and on PostgreSQL each
+// statement of a transaction is a round trip to the server. So notes
+// written at the same moment share one transaction and one multi-row
+// statement per table: the note writer takes whatever notes have queued,
+// checks their cases with one query and inserts the notes and their audit
+// events with one statement each. Every caller learns its own outcome after
+// the commit. Should the shared transaction fail (a case erased meanwhile,
+// say), each note is written again on its own, so one note's failure is
+// never another's.
+
+type noteReq struct {
+	note      advising.Note
+	advisorID string
+	ev        advising.AuditEvent
+	done      chan noteResult
+}
+
+type noteResult struct {
+	written bool
+	err     error
+}
+
+// CreateNoteAudited inserts n, giving it an ID, with its audit event ev (whose
+// EntityID becomes the note's ID), if its case exists and, when advisorID is
+// not "", is assigned to that advisor. It reports whether the note was
+// written; nothing is written when it was not. Outside a transaction,
+// concurrent calls share one transaction (noteWriter); inside one, it runs
+// in that transaction.
+func (s *Store) CreateNoteAudited(ctx context.Context, n advising.Note, advisorID string, ev advising.AuditEvent) (advising.Note, bool, error) {
+	n.ID = NewID()
+	ev.EntityID = n.ID
+	if s.inTx {
+		written, err := s.createNotes(ctx, []noteReq{{note: n, advisorID: advisorID, ev: ev}})
+		if err != nil || !written[0] {
+			return advising.Note{}, false, mapErr(err, "insert note")
+		}
+		return n, true, nil
+	}
+	r := noteReq{note: n, advisorID: advisorID, ev: ev, done: make(chan noteResult, 1)}
+	select {
+	case s.notes <- r:
+	case <-ctx.Done():
+		return advising.Note{}, false, ctx.Err()
+	case <-s.quit:
+		return advising.Note{}, false, errClosed
+	}
+	// Handed over: the note may be written whatever happens to ctx, so wait
+	// for the outcome.
+	res := <-r.done
+	if res.err != nil || !res.written {
+		return advising.Note{}, false, res.err
+	}
+	return n, true, nil
+}
+
+// noteWriter writes queued notes, up to maxBatch in a transaction, until the
+// store closes.
+func (s *Store) noteWriter() {
+	defer close(s.notesStopped)
+	for {
+		var batch []noteReq
+		select {
+		case r := <-s.notes:
+			batch = append(batch, r)
+		case <-s.quit:
+			return
+		}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-s.notes:
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		s.writeNotes(batch)
+	}
+}
+
+// writeNotes writes a batch in one transaction, or, if that fails, each
+// note in a transaction of its own, and tells every caller its outcome.
+func (s *Store) writeNotes(batch []noteReq) {
+	ctx := context.Background() // handed over: the callers wait for the outcome
+	var written []bool
+	err := s.Tx(ctx, func(tx *Store) error {
+		var err error
+		written, err = tx.createNotes(ctx, batch)
+		return err
+	})
+	if err == nil {
+		for i, r := range batch {
+			r.done <- noteResult{written: written[i]}
+		}
+		return
+	}
+	for _, r := range batch {
+		var one []bool
+		if len(batch) > 1 {
+			err = s.Tx(ctx, func(tx *Store) error {
+				var err error
+				one, err = tx.createNotes(ctx, []noteReq{r})
+				return err
+			})
+		}
+		switch {
+		case errors.Is(err, gorm.ErrForeignKeyViolated):
+			// The case was erased after the check saw it (PostgreSQL): the
+			// same as not finding it.
+			r.done <- noteResult{}
+		case err != nil:
+			r.done <- noteResult{err: mapErr(err, "insert note")}
+		default:
+			r.done <- noteResult{written: one[0]}
+		}
+	}
+}
+
+// createNotes checks the notes' cases and inserts, inside the transaction,
+// the notes whose case exists and is their advisor's, with their audit
+// events. It reports which were written.
+func (tx *Store) createNotes(ctx context.Context, batch []noteReq) ([]bool, error) {
+	ids := make([]string, 0, len(batch))
+	seen := make(map[string]bool, len(batch))
+	for _, r := range batch {
+		if !seen[r.note.CaseID] {
+			seen[r.note.CaseID] = true
+			ids = append(ids, r.note.CaseID)
+		}
+	}
+	rows, err := tx.w.WithContext(ctx).Raw("SELECT id, COALESCE(advisor_id, '') FROM cases WHERE id IN ?", ids).Rows()
+	if err != nil {
+		return nil, err
+	}
+	advisorOf := make(map[string]string, len(ids))
+	for rows.Next() {
+		var id, advisor string
+		if err := rows.Scan(&id, &advisor); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		advisorOf[id] = advisor
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+
+	written := make([]bool, len(batch))
+	var notes, events []any
+	n := 0
+	for i, r := range batch {
+		advisor, ok := advisorOf[r.note.CaseID]
+		if !ok || (r.advisorID != "" && advisor != r.advisorID) {
+			continue
+		}
+		written[i] = true
+		n++
+		note, ev := r.note, r.ev
+		notes = append(notes, note.ID, note.CaseID, note.Author.ID, note.Body, string(note.Visibility), note.CreatedAt, note.UpdatedAt)
+		var role *string
+		if ev.ActorRole != nil {
+			v := string(*ev.ActorRole)
+			role = &v
+		}
+		events = append(events, NewID(), ev.At, ev.ActorID, role, ev.Action, ev.EntityType, ev.EntityID, ev.CaseID,
+			encodeChanges(ev.Changes))
+	}
+	if n == 0 {
+		return written, nil
+	}
+	// Errors go back unmapped: writeNotes tells a case erased meanwhile
+	// (a foreign key violation) from other failures.
+	if err := tx.w.WithContext(ctx).Exec("INSERT INTO notes (id, case_id, author_id, body, visibility, created_at, updated_at) VALUES "+
+		placeholders(n, 7), notes...).Error; err != nil {
+		return nil, err
+	}
+	if err := tx.w.WithContext(ctx).Exec("INSERT INTO audit_events (id, at, actor_id, actor_role, action, entity_type, entity_id, case_id, changes) VALUES "+
+		placeholders(n, 9), events...).Error; err != nil {
+		return nil, err
+	}
+	return written, nil
+}
+
+// placeholders returns rows groups of cols question marks: "(?, ?), (?, ?)".
+func placeholders(rows, cols int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
+}
