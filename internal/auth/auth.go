@@ -5,6 +5,8 @@
 package auth
 
 import (
+	lru "github.com/hashicorp/golang-lru/v2"
+
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -31,22 +33,33 @@ type Claims struct {
 
 // Tokens signs and verifies HS256 access tokens.
 type Tokens struct {
-	secret   []byte
-	limitKey []byte // for Pseudonym
-	ttl      time.Duration
-	now      func() time.Time
-	parser   *jwt.Parser
+	secret    []byte
+	limitKey  []byte // for Pseudonym
+	ttl       time.Duration
+	now       func() time.Time
+	parser    *jwt.Parser
+	validator *jwt.Validator // the parser's checks of the claims alone
+
+	// verified remembers the claims of tokens whose signature has been
+	// checked, so a token used again is not parsed again: only its claims'
+	// times are checked again. Only a correctly signed token gets in.
+	verified *lru.Cache[string, Claims]
 }
+
+// verifiedTokens bounds the tokens remembered as verified (a few hundred
+// bytes each).
+const verifiedTokens = 4096
 
 // NewTokens returns a Tokens signing with secret; tokens live for ttl.
 func NewTokens(secret []byte, ttl time.Duration, now func() time.Time) *Tokens {
-	return &Tokens{secret: secret, limitKey: deriveLimitKey(secret), ttl: ttl, now: now, parser: jwt.NewParser(
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
-		jwt.WithIssuer(Issuer),
-		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
-		jwt.WithTimeFunc(now),
-	)}
+	checks := []jwt.ParserOption{jwt.WithIssuer(Issuer), jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithTimeFunc(now)}
+	verified, err := lru.New[string, Claims](verifiedTokens)
+	if err != nil { // only for a size below one
+		panic(err)
+	}
+	return &Tokens{secret: secret, limitKey: deriveLimitKey(secret), ttl: ttl, now: now,
+		parser:    jwt.NewParser(append(checks, jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}))...),
+		validator: jwt.NewValidator(checks...), verified: verified}
 }
 
 // TTL is the lifetime of issued tokens.
@@ -72,11 +85,19 @@ func (t *Tokens) Issue(u advising.User, sessionID string, expires time.Time) (st
 // its claims. Any failure, and a token without a subject or session, is an
 // unauthenticated error.
 func (t *Tokens) Verify(token string) (Claims, error) {
+	if c, ok := t.verified.Get(token); ok {
+		if err := t.validator.Validate(&c); err != nil {
+			t.verified.Remove(token)
+			return Claims{}, &advising.Error{Code: advising.CodeUnauthenticated, Detail: "the access token is invalid or expired", Err: err}
+		}
+		return c, nil
+	}
 	var c Claims
 	_, err := t.parser.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.secret, nil })
 	if err != nil || c.Subject == "" || c.SessionID == "" {
 		return Claims{}, &advising.Error{Code: advising.CodeUnauthenticated, Detail: "the access token is invalid or expired", Err: err}
 	}
+	t.verified.Add(token, c)
 	return c, nil
 }
 

@@ -73,3 +73,42 @@ func TestPseudonym(t *testing.T) {
 		}
 	}
 }
+
+// A token verified once is remembered, but only as what it is: the same
+// token is checked for expiry and issue time at every use, a token altered
+// by one character or signed with another key is refused however often it
+// comes, and a refused token is never remembered.
+func TestVerifiedTokensAreCheckedAgain(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	tk := NewTokens([]byte(strings.Repeat("k", 32)), time.Hour, clock)
+	other := NewTokens([]byte(strings.Repeat("o", 32)), time.Hour, clock)
+	u := advising.User{ID: "u1", Role: advising.RoleAdvisor}
+	good, err := tk.Issue(u, "s1", tk.Expiry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged, err := other.Issue(u, "s1", other.Expiry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	altered := good[:len(good)-2] + map[bool]string{true: "A", false: "B"}[good[len(good)-2] != 'A'] + good[len(good)-1:]
+	for range 3 {
+		if _, err := tk.Verify(good); err != nil {
+			t.Fatalf("Verify(good) = %v", err)
+		}
+		for name, bad := range map[string]string{"forged": forged, "altered": altered} {
+			if _, err := tk.Verify(bad); advising.ErrorCode(err) != advising.CodeUnauthenticated {
+				t.Errorf("Verify(%s) = %v; want unauthenticated", name, err)
+			}
+		}
+	}
+	if tk.verified.Contains(forged) || tk.verified.Contains(altered) || !tk.verified.Contains(good) {
+		t.Errorf("remembered: forged %v, altered %v, good %v; want only the good one",
+			tk.verified.Contains(forged), tk.verified.Contains(altered), tk.verified.Contains(good))
+	}
+	now = now.Add(-time.Minute) // the clock stepped back: issued in the future
+	if _, err := tk.Verify(good); advising.ErrorCode(err) != advising.CodeUnauthenticated {
+		t.Errorf("Verify(issued after now) = %v; want unauthenticated", err)
+	}
+}
