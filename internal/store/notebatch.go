@@ -5,8 +5,6 @@ import (
 	"errors"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"advising/internal/advising"
 )
 
@@ -18,7 +16,8 @@ import (
 // events with one statement each. Every caller learns its own outcome after
 // the commit. Should the shared transaction fail (a case erased meanwhile,
 // say), each note is written again on its own, so one note's failure is
-// never another's.
+// never another's. A note with no other on its way is written at once, in
+// a transaction of its own.
 
 type noteReq struct {
 	note      advising.Note
@@ -49,6 +48,17 @@ func (s *Store) CreateNoteAudited(ctx context.Context, n advising.Note, advisorI
 		return n, true, nil
 	}
 	r := noteReq{note: n, advisorID: advisorID, ev: ev, done: make(chan noteResult, 1)}
+	// With no other note on its way, there is nothing to share a
+	// transaction with: write it at once.
+	if s.notesBusy.Add(1) == 1 {
+		defer s.notesBusy.Add(-1)
+		written, err := s.writeNoteAlone(ctx, r)
+		if err != nil || !written {
+			return advising.Note{}, false, err
+		}
+		return n, true, nil
+	}
+	s.notesBusy.Add(-1)
 	select {
 	case s.notes <- r:
 	case <-ctx.Done():
@@ -94,38 +104,39 @@ func (s *Store) noteWriter() {
 // note in a transaction of its own, and tells every caller its outcome.
 func (s *Store) writeNotes(batch []noteReq) {
 	ctx := context.Background() // handed over: the callers wait for the outcome
-	var written []bool
-	err := s.Tx(ctx, func(tx *Store) error {
-		var err error
-		written, err = tx.createNotes(ctx, batch)
-		return err
-	})
-	if err == nil {
-		for i, r := range batch {
-			r.done <- noteResult{written: written[i]}
+	if len(batch) > 1 {
+		var written []bool
+		err := s.Tx(ctx, func(tx *Store) error {
+			var err error
+			written, err = tx.createNotes(ctx, batch)
+			return err
+		})
+		if err == nil {
+			for i, r := range batch {
+				r.done <- noteResult{written: written[i]}
+			}
+			return
 		}
-		return
 	}
 	for _, r := range batch {
-		var one []bool
-		if len(batch) > 1 {
-			err = s.Tx(ctx, func(tx *Store) error {
-				var err error
-				one, err = tx.createNotes(ctx, []noteReq{r})
-				return err
-			})
-		}
-		switch {
-		case errors.Is(err, gorm.ErrForeignKeyViolated):
-			// The case was erased after the check saw it (PostgreSQL): the
-			// same as not finding it.
-			r.done <- noteResult{}
-		case err != nil:
-			r.done <- noteResult{err: mapErr(err, "insert note")}
-		default:
-			r.done <- noteResult{written: one[0]}
-		}
+		written, err := s.writeNoteAlone(ctx, r)
+		r.done <- noteResult{written: written, err: err}
 	}
+}
+
+// writeNoteAlone writes one note and its audit event in a transaction of
+// their own: the caseload rule is the insert's condition (CreateNote), so
+// it takes one statement fewer than a batch.
+func (s *Store) writeNoteAlone(ctx context.Context, r noteReq) (bool, error) {
+	var written bool
+	err := s.Tx(ctx, func(tx *Store) error {
+		var err error
+		if _, written, err = tx.createNote(ctx, r.note, r.advisorID); err != nil || !written {
+			return err
+		}
+		return tx.RecordAudit(ctx, r.ev)
+	})
+	return written, err
 }
 
 // createNotes checks the notes' cases and inserts, inside the transaction,
@@ -180,8 +191,7 @@ func (tx *Store) createNotes(ctx context.Context, batch []noteReq) ([]bool, erro
 	if n == 0 {
 		return written, nil
 	}
-	// Errors go back unmapped: writeNotes tells a case erased meanwhile
-	// (a foreign key violation) from other failures.
+	// On any error writeNotes writes each note again on its own.
 	if err := tx.w.WithContext(ctx).Exec("INSERT INTO notes (id, case_id, author_id, body, visibility, created_at, updated_at) VALUES "+
 		placeholders(n, 7), notes...).Error; err != nil {
 		return nil, err

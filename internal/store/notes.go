@@ -45,6 +45,11 @@ const (
 // writer holds the database for as short a time as possible.
 func (s *Store) CreateNote(ctx context.Context, n advising.Note, advisorID string) (advising.Note, bool, error) {
 	n.ID = NewID()
+	return s.createNote(ctx, n, advisorID)
+}
+
+// createNote is CreateNote for a note that has its ID.
+func (s *Store) createNote(ctx context.Context, n advising.Note, advisorID string) (advising.Note, bool, error) {
 	q := insertNoteSQL
 	args := []any{n.ID, n.CaseID, n.Author.ID, n.Body, string(n.Visibility), n.CreatedAt, n.UpdatedAt, n.CaseID}
 	if advisorID != "" {

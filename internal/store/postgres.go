@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -68,10 +70,15 @@ func openPostgres(dsn string) (*Store, error) {
 	stopped := make(chan struct{})
 	close(stopped) // there is no writer goroutine to wait for
 	s := &Store{db: g, w: g, read: db, wr: db, pg: true,
-		quit: make(chan struct{}), stopped: stopped, notes: make(chan noteReq), notesStopped: make(chan struct{}),
+		quit: make(chan struct{}), stopped: stopped, notes: make(chan noteReq), notesStopped: make(chan struct{}), notesBusy: &atomic.Int32{},
 		hot: &hotStmts{db: db, stmts: map[string]*sql.Stmt{}}, auth: &authStmt{},
 		path: shown, health: &writeHealth{}}
 	go s.noteWriter()
+	s.authq, s.authStopped, s.authBusy = make(chan authReq), &sync.WaitGroup{}, &atomic.Int32{}
+	for range authReaders {
+		s.authStopped.Add(1)
+		go s.authReader()
+	}
 	return s, nil
 }
 

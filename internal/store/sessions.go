@@ -86,6 +86,34 @@ type AuthUser struct {
 // checked before this is called; the row's expires_at only tells which rows
 // may be deleted.
 func (s *Store) AuthSession(ctx context.Context, sessionID, userID string) (AuthUser, error) {
+	if !s.pg || s.inTx {
+		return s.authSessionOne(ctx, sessionID, userID)
+	}
+	// While few lookups are running, each runs at once; past that they
+	// queue for the auth readers, which run them together.
+	if s.authBusy.Add(1) <= authAlone {
+		defer s.authBusy.Add(-1)
+		return s.authSessionOne(ctx, sessionID, userID)
+	}
+	s.authBusy.Add(-1)
+	r := authReq{sessionID: sessionID, userID: userID, done: make(chan authResult, 1)}
+	select {
+	case s.authq <- r:
+	case <-ctx.Done():
+		return AuthUser{}, ctx.Err()
+	case <-s.quit:
+		return AuthUser{}, errClosed
+	}
+	select {
+	case res := <-r.done:
+		return res.u, res.err
+	case <-ctx.Done(): // a read: nothing to wait for
+		return AuthUser{}, ctx.Err()
+	}
+}
+
+// authSessionOne is AuthSession as a query of its own.
+func (s *Store) authSessionOne(ctx context.Context, sessionID, userID string) (AuthUser, error) {
 	var a AuthUser
 	var role string
 	stmt, err := s.auth.get(ctx, s.read, s.bind(authSessionSQL))

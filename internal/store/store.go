@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -47,6 +48,13 @@ type Store struct {
 	// Notes written together share a transaction (notebatch.go).
 	notes        chan noteReq
 	notesStopped chan struct{}
+	notesBusy    *atomic.Int32 // notes being written outside the note writer
+
+	// Session lookups asked for together share a query (authbatch.go,
+	// PostgreSQL only).
+	authq       chan authReq
+	authStopped *sync.WaitGroup
+	authBusy    *atomic.Int32 // lookups running on their own
 
 	closeOnce sync.Once
 	closeErr  error
@@ -184,7 +192,7 @@ func open(path string) (*Store, error) {
 	read.SetConnMaxLifetime(0)
 	return &Store{db: r, w: w, read: read, wr: wr,
 		writes: make(chan writeReq), quit: make(chan struct{}), stopped: make(chan struct{}),
-		notes: make(chan noteReq), notesStopped: make(chan struct{}),
+		notes: make(chan noteReq), notesStopped: make(chan struct{}), notesBusy: &atomic.Int32{},
 		hot: &hotStmts{db: wr, stmts: map[string]*sql.Stmt{}}, auth: &authStmt{},
 		path: path, health: &writeHealth{}}, nil
 }
@@ -226,6 +234,9 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.quit)
+		if s.authStopped != nil {
+			s.authStopped.Wait()
+		}
 		<-s.notesStopped
 		<-s.stopped
 		if s.pg { // one pool

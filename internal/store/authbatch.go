@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"advising/internal/advising"
+)
+
+// On PostgreSQL every authenticated request's session lookup is a round
+// trip to the server, and under load those round trips are most of what a
+// request costs the database. So lookups asked for at the same moment share
+// one query: once a few lookups are running, an auth reader takes whatever
+// lookups have queued and reads
+// their sessions with one IN list. The query starts after every lookup in
+// it was asked for, so each still sees every revocation committed before
+// its request came: nothing is remembered from one query to the next.
+// SQLite reads in the process, where a query costs less than handing it
+// over, so there each lookup is its own query.
+
+// authReaders is how many batched lookups run at once; authAlone how many
+// lookups run on their own before the others queue for the readers.
+const (
+	authReaders = 4
+	authAlone   = 4
+)
+
+type authReq struct {
+	sessionID, userID string
+	done              chan authResult
+}
+
+type authResult struct {
+	u   AuthUser
+	err error
+}
+
+// authReader answers queued session lookups until the store closes.
+func (s *Store) authReader() {
+	defer s.authStopped.Done()
+	for {
+		var batch []authReq
+		select {
+		case r := <-s.authq:
+			batch = append(batch, r)
+		case <-s.quit:
+			return
+		}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-s.authq:
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		s.authBatch(context.Background(), batch)
+	}
+}
+
+// authBatch reads the sessions of a batch of lookups in one query and
+// answers each.
+func (s *Store) authBatch(ctx context.Context, batch []authReq) {
+	if len(batch) == 1 {
+		u, err := s.authSessionOne(ctx, batch[0].sessionID, batch[0].userID)
+		batch[0].done <- authResult{u, err}
+		return
+	}
+	ids := make([]string, len(batch))
+	for i, r := range batch {
+		ids[i] = r.sessionID
+	}
+	type row struct {
+		userID string
+		u      AuthUser
+	}
+	found := make(map[string]row, len(batch))
+	err := func() error {
+		rows, err := s.db.WithContext(ctx).Raw("SELECT s.id, s.user_id, u.role, u.full_name, u.disabled, u.token_version "+
+			"FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id IN ?", ids).Rows()
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id, role string
+			var r row
+			if err := rows.Scan(&id, &r.userID, &role, &r.u.FullName, &r.u.Disabled, &r.u.TokenVersion); err != nil {
+				rows.Close()
+				return err
+			}
+			r.u.Role = advising.Role(role)
+			found[id] = r
+		}
+		return errors.Join(rows.Err(), rows.Close())
+	}()
+	for _, r := range batch {
+		got, ok := found[r.sessionID]
+		switch {
+		case err != nil:
+			r.done <- authResult{err: mapSQLErr(err, "session")}
+		case !ok || got.userID != r.userID:
+			r.done <- authResult{err: mapSQLErr(sql.ErrNoRows, "session")}
+		default:
+			r.done <- authResult{u: got.u}
+		}
+	}
+}
