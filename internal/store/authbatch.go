@@ -19,11 +19,11 @@ import (
 // SQLite reads in the process, where a query costs less than handing it
 // over, so there each lookup is its own query.
 
-// authReaders is how many batched lookups run at once; authAlone how many
-// lookups run on their own before the others queue for the readers.
+// authReaders is how many batched lookups run at once; while at most
+// authAlone lookups are on their way, each runs on its own.
 const (
 	authReaders = 4
-	authAlone   = 4
+	authAlone   = 2
 )
 
 type authReq struct {

@@ -50,15 +50,14 @@ func (s *Store) CreateNoteAudited(ctx context.Context, n advising.Note, advisorI
 	r := noteReq{note: n, advisorID: advisorID, ev: ev, done: make(chan noteResult, 1)}
 	// With no other note on its way, there is nothing to share a
 	// transaction with: write it at once.
+	defer s.notesBusy.Add(-1)
 	if s.notesBusy.Add(1) == 1 {
-		defer s.notesBusy.Add(-1)
 		written, err := s.writeNoteAlone(ctx, r)
 		if err != nil || !written {
 			return advising.Note{}, false, err
 		}
 		return n, true, nil
 	}
-	s.notesBusy.Add(-1)
 	select {
 	case s.notes <- r:
 	case <-ctx.Done():

@@ -89,13 +89,12 @@ func (s *Store) AuthSession(ctx context.Context, sessionID, userID string) (Auth
 	if !s.pg || s.inTx {
 		return s.authSessionOne(ctx, sessionID, userID)
 	}
-	// While few lookups are running, each runs at once; past that they
-	// queue for the auth readers, which run them together.
+	// While few lookups are on their way, each runs at once; past that
+	// they queue for the auth readers, which run them together.
+	defer s.authBusy.Add(-1)
 	if s.authBusy.Add(1) <= authAlone {
-		defer s.authBusy.Add(-1)
 		return s.authSessionOne(ctx, sessionID, userID)
 	}
-	s.authBusy.Add(-1)
 	r := authReq{sessionID: sessionID, userID: userID, done: make(chan authResult, 1)}
 	select {
 	case s.authq <- r:

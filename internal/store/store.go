@@ -48,13 +48,13 @@ type Store struct {
 	// Notes written together share a transaction (notebatch.go).
 	notes        chan noteReq
 	notesStopped chan struct{}
-	notesBusy    *atomic.Int32 // notes being written outside the note writer
+	notesBusy    *atomic.Int32 // notes on their way, alone or in the note writer
 
 	// Session lookups asked for together share a query (authbatch.go,
 	// PostgreSQL only).
 	authq       chan authReq
 	authStopped *sync.WaitGroup
-	authBusy    *atomic.Int32 // lookups running on their own
+	authBusy    *atomic.Int32 // lookups on their way, alone or queued
 
 	closeOnce sync.Once
 	closeErr  error
