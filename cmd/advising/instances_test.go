@@ -340,6 +340,27 @@ func testTwoInstances(t *testing.T, databaseURL string) {
 		if codes[http.StatusOK] != 1 || codes[http.StatusPreconditionFailed] != 9 {
 			t.Errorf("10 concurrent PATCHes with one If-Match over two instances answered %v; want 1 × 200 and 9 × 412", codes)
 		}
+
+		// A caseload page built on one instance shows, at the very next
+		// request, a change made through the other.
+		page := func(base string) string {
+			t.Helper()
+			code, body := callJSON(t, base, advisor.AccessToken, http.MethodGet, "/api/v1/cases?limit=50", "")
+			if code != http.StatusOK {
+				t.Fatalf("GET /cases = %d %s", code, body)
+			}
+			return string(body)
+		}
+		for _, status := range []string{"evidence_collection", "under_review"} {
+			before := page(b)
+			if page(b) != before || strings.Contains(before, `"status":"`+status+`"`) {
+				t.Fatalf("the page before moving the case to %s: %s", status, before)
+			}
+			must(t, a, advisor.AccessToken, http.MethodPatch, "/api/v1/cases/"+c.ID, `{"status":"`+status+`"}`, http.StatusOK, nil)
+			if after := page(b); !strings.Contains(after, `"status":"`+status+`"`) {
+				t.Errorf("the page on B after moving the case to %s on A: %s", status, after)
+			}
+		}
 	})
 }
 

@@ -109,6 +109,10 @@ func TestCopyData(t *testing.T) {
 	same("notes", func(s *store.Store) (any, error) { return s.ListNotes(ctx, store.NoteFilter{CaseID: caseID}) })
 	same("audit", func(s *store.Store) (any, error) { return s.ListAudit(ctx, store.AuditFilter{Limit: 10}) })
 	same("advisor", func(s *store.Store) (any, error) { return s.UserByID(ctx, advisorID) })
+	// The dashboards' counters are the target's own, kept as the cases came in.
+	fc := advising.NewFlagClock(now)
+	same("office counts", func(s *store.Store) (any, error) { return s.CountCaseload(ctx, "", fc) })
+	same("caseload counts", func(s *store.Store) (any, error) { return s.CountCaseload(ctx, advisorID, fc) })
 	if f, err := dst.WorkSampleFile(ctx, sampleID); err != nil || !bytes.Equal(f.Content, file) {
 		t.Errorf("copied file = %d bytes, %v; want the %d bytes uploaded", len(f.Content), err, len(file))
 	}
