@@ -127,16 +127,25 @@ func (s *Store) writeNotes(batch []noteReq) {
 // their own: the caseload rule is the insert's condition (CreateNote), so
 // it takes one statement fewer than a batch.
 func (s *Store) writeNoteAlone(ctx context.Context, r noteReq) (bool, error) {
-	var written bool
 	err := s.Tx(ctx, func(tx *Store) error {
-		var err error
-		if _, written, err = tx.createNote(ctx, r.note, r.advisorID); err != nil || !written {
+		_, written, err := tx.createNote(ctx, r.note, r.advisorID)
+		switch {
+		case err != nil:
 			return err
+		case !written:
+			// Roll back: on PostgreSQL a case erased under the insert has
+			// failed the transaction, which cannot commit.
+			return errNoteNotWritten
 		}
 		return tx.RecordAudit(ctx, r.ev)
 	})
-	return written, err
+	if errors.Is(err, errNoteNotWritten) {
+		return false, nil
+	}
+	return err == nil, err
 }
+
+var errNoteNotWritten = errors.New("note not written")
 
 // createNotes checks the notes' cases and inserts, inside the transaction,
 // the notes whose case exists and is their advisor's, with their audit
