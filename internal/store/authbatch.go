@@ -42,24 +42,33 @@ type authResult struct {
 func (s *Store) authReader() {
 	defer s.authStopped.Done()
 	for {
-		var batch []authReq
-		select {
-		case r := <-s.authq:
-			batch = append(batch, r)
-		case <-s.quit:
+		batch, ok := nextBatch(s.authq, s.quit)
+		if !ok {
 			return
-		}
-	more:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-s.authq:
-				batch = append(batch, r)
-			default:
-				break more
-			}
 		}
 		s.authBatch(context.Background(), batch)
 	}
+}
+
+// nextBatch waits for a request on ch, then takes whatever else has queued,
+// up to maxBatch in all. It reports false once quit is closed.
+func nextBatch[T any](ch <-chan T, quit <-chan struct{}) ([]T, bool) {
+	var batch []T
+	select {
+	case r := <-ch:
+		batch = append(batch, r)
+	case <-quit:
+		return nil, false
+	}
+	for len(batch) < maxBatch {
+		select {
+		case r := <-ch:
+			batch = append(batch, r)
+		default:
+			return batch, true
+		}
+	}
+	return batch, true
 }
 
 // authBatch reads the sessions of a batch of lookups in one query and

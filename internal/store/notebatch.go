@@ -79,21 +79,9 @@ func (s *Store) CreateNoteAudited(ctx context.Context, n advising.Note, advisorI
 func (s *Store) noteWriter() {
 	defer close(s.notesStopped)
 	for {
-		var batch []noteReq
-		select {
-		case r := <-s.notes:
-			batch = append(batch, r)
-		case <-s.quit:
+		batch, ok := nextBatch(s.notes, s.quit)
+		if !ok {
 			return
-		}
-	more:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-s.notes:
-				batch = append(batch, r)
-			default:
-				break more
-			}
 		}
 		s.writeNotes(batch)
 	}
