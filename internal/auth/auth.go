@@ -1,18 +1,17 @@
 // Package auth issues and verifies the service's JWTs, hashes passwords and
 // names the keys the shared sign-in limits count under (the counting itself
 // is in the database, so that every instance shares it). It imports
-// advising, golang-jwt and x/crypto.
+// advising, golang-jwt, golang-lru and x/crypto.
 package auth
 
 import (
-	lru "github.com/hashicorp/golang-lru/v2"
-
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/crypto/bcrypt"
 
 	"advising/internal/advising"

@@ -59,7 +59,7 @@ func (s *Service) CaseListBuilt(ctx context.Context, a advising.Actor, q CaseQue
 		return nil, err
 	}
 	if f.Flag != "" || f.Sort == store.SortUpdatedAsc || f.Sort == store.SortFollowUp {
-		p, err := s.ListCases(ctx, a, q)
+		p, err := s.listCases(ctx, f, q)
 		if err != nil {
 			return nil, err
 		}
@@ -73,11 +73,12 @@ func (s *Service) CaseListBuilt(ctx context.Context, a advising.Actor, q CaseQue
 	if err != nil {
 		return nil, err
 	}
-	now := s.clock()
-	if e, ok := s.pages.Get(key); ok && e.version == version && !now.Before(e.from) && now.Before(e.until) {
+	// The filter's clock is the request's: the page's flags are computed at it.
+	fc := f.Clock
+	if e, ok := s.pages.Get(key); ok && e.version == version && !fc.Now.Before(e.from) && fc.Now.Before(e.until) {
 		return e.body, nil
 	}
-	p, err := s.ListCases(ctx, a, q)
+	p, err := s.listCases(ctx, f, q)
 	if err != nil {
 		return nil, err
 	}
@@ -85,13 +86,12 @@ func (s *Service) CaseListBuilt(ctx context.Context, a advising.Actor, q CaseQue
 	if err != nil {
 		return nil, err
 	}
-	fc := advising.NewFlagClock(now)
 	until := fc.FlagsHoldUntil(advising.FlagFacts{}) // the screening windows
 	for _, v := range p.Items {
 		if u := fc.FlagsHoldUntil(v.FlagFacts()); u.Before(until) {
 			until = u
 		}
 	}
-	s.pages.Add(key, builtPage{version: version, from: now, until: until, body: body})
+	s.pages.Add(key, builtPage{version: version, from: fc.Now, until: until, body: body})
 	return body, nil
 }

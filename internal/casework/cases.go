@@ -102,6 +102,11 @@ func (s *Service) ListCases(ctx context.Context, a advising.Actor, q CaseQuery) 
 	if err != nil {
 		return Page[CaseView]{}, err
 	}
+	return s.listCases(ctx, f, q)
+}
+
+// listCases is ListCases past caseFilter: f is q's filter.
+func (s *Service) listCases(ctx context.Context, f store.CaseFilter, q CaseQuery) (Page[CaseView], error) {
 	limit, err := checkLimit(q.Limit)
 	if err != nil {
 		return Page[CaseView]{}, err

@@ -1,14 +1,13 @@
 package httpapi
 
 import (
-	gojson "github.com/goccy/go-json"
-
 	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/labstack/echo/v4"
 
 	"advising/internal/advising"

@@ -73,22 +73,27 @@ func decodeChanges(s string) []advising.FieldChange {
 	return out
 }
 
-const insertAuditSQL = `INSERT INTO audit_events (id, at, actor_id, actor_role, action, entity_type, entity_id, case_id, changes)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// auditColumns are the columns of an audit event as auditArgs gives them.
+const auditColumns = "id, at, actor_id, actor_role, action, entity_type, entity_id, case_id, changes"
 
-// RecordAudit writes one audit event. Call it inside the transaction of the
-// change it records.
-func (s *Store) RecordAudit(ctx context.Context, ev advising.AuditEvent) error {
+const insertAuditSQL = `INSERT INTO audit_events (` + auditColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// auditArgs are the values of a new audit event's auditColumns.
+func auditArgs(ev advising.AuditEvent) []any {
 	var role *string
 	if ev.ActorRole != nil {
 		r := string(*ev.ActorRole)
 		role = &r
 	}
+	return []any{NewID(), ev.At, ev.ActorID, role, ev.Action, ev.EntityType, ev.EntityID, ev.CaseID, encodeChanges(ev.Changes)}
+}
+
+// RecordAudit writes one audit event. Call it inside the transaction of the
+// change it records.
+func (s *Store) RecordAudit(ctx context.Context, ev advising.AuditEvent) error {
 	// A plain INSERT rather than Create: every mutation writes one of these
 	// inside its transaction, so it is on the path of every write.
-	_, err := s.execHot(ctx, insertAuditSQL, NewID(), ev.At, ev.ActorID, role, ev.Action, ev.EntityType, ev.EntityID, ev.CaseID,
-		encodeChanges(ev.Changes))
-	if err != nil {
+	if _, err := s.execHot(ctx, insertAuditSQL, auditArgs(ev)...); err != nil {
 		return mapErr(err, "insert audit event")
 	}
 	return nil

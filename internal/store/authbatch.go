@@ -89,8 +89,7 @@ func (s *Store) authBatch(ctx context.Context, batch []authReq) {
 	}
 	found := make(map[string]row, len(batch))
 	err := func() error {
-		rows, err := s.db.WithContext(ctx).Raw("SELECT s.id, s.user_id, u.role, u.full_name, u.disabled, u.token_version "+
-			"FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id IN ?", ids).Rows()
+		rows, err := s.db.WithContext(ctx).Raw("SELECT s.id, s.user_id, "+authColumns+authFrom+" WHERE s.id IN ?", ids).Rows()
 		if err != nil {
 			return err
 		}

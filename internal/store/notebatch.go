@@ -40,14 +40,16 @@ type noteResult struct {
 func (s *Store) CreateNoteAudited(ctx context.Context, n advising.Note, advisorID string, ev advising.AuditEvent) (advising.Note, bool, error) {
 	n.ID = NewID()
 	ev.EntityID = n.ID
-	if s.inTx {
-		written, err := s.createNotes(ctx, []noteReq{{note: n, advisorID: advisorID, ev: ev}})
-		if err != nil || !written[0] {
-			return advising.Note{}, false, mapErr(err, "insert note")
+	r := noteReq{note: n, advisorID: advisorID, ev: ev, done: make(chan noteResult, 1)}
+	if s.inTx { // a note not written: the caller's transaction should roll back
+		switch err := s.createNoteAlone(ctx, r); {
+		case errors.Is(err, errNoteNotWritten):
+			return advising.Note{}, false, nil
+		case err != nil:
+			return advising.Note{}, false, err
 		}
 		return n, true, nil
 	}
-	r := noteReq{note: n, advisorID: advisorID, ev: ev, done: make(chan noteResult, 1)}
 	// With no other note on its way, there is nothing to share a
 	// transaction with: write it at once.
 	defer s.notesBusy.Add(-1)
@@ -115,22 +117,27 @@ func (s *Store) writeNotes(batch []noteReq) {
 // their own: the caseload rule is the insert's condition (CreateNote), so
 // it takes one statement fewer than a batch.
 func (s *Store) writeNoteAlone(ctx context.Context, r noteReq) (bool, error) {
-	err := s.Tx(ctx, func(tx *Store) error {
-		_, written, err := tx.createNote(ctx, r.note, r.advisorID)
-		switch {
-		case err != nil:
-			return err
-		case !written:
-			// Roll back: on PostgreSQL a case erased under the insert has
-			// failed the transaction, which cannot commit.
-			return errNoteNotWritten
-		}
-		return tx.RecordAudit(ctx, r.ev)
-	})
+	err := s.Tx(ctx, func(tx *Store) error { return tx.createNoteAlone(ctx, r) })
 	if errors.Is(err, errNoteNotWritten) {
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// createNoteAlone inserts one note and its audit event inside the
+// transaction, or returns errNoteNotWritten when the caseload rule refuses
+// it. That is an error so that the transaction rolls back: on PostgreSQL a
+// case erased under the insert has failed the transaction, which cannot
+// commit.
+func (tx *Store) createNoteAlone(ctx context.Context, r noteReq) error {
+	_, written, err := tx.createNote(ctx, r.note, r.advisorID)
+	switch {
+	case err != nil:
+		return err
+	case !written:
+		return errNoteNotWritten
+	}
+	return tx.RecordAudit(ctx, r.ev)
 }
 
 var errNoteNotWritten = errors.New("note not written")
@@ -174,26 +181,17 @@ func (tx *Store) createNotes(ctx context.Context, batch []noteReq) ([]bool, erro
 		}
 		written[i] = true
 		n++
-		note, ev := r.note, r.ev
-		notes = append(notes, note.ID, note.CaseID, note.Author.ID, note.Body, string(note.Visibility), note.CreatedAt, note.UpdatedAt)
-		var role *string
-		if ev.ActorRole != nil {
-			v := string(*ev.ActorRole)
-			role = &v
-		}
-		events = append(events, NewID(), ev.At, ev.ActorID, role, ev.Action, ev.EntityType, ev.EntityID, ev.CaseID,
-			encodeChanges(ev.Changes))
+		notes = append(notes, noteArgs(r.note)...)
+		events = append(events, auditArgs(r.ev)...)
 	}
 	if n == 0 {
 		return written, nil
 	}
 	// On any error writeNotes writes each note again on its own.
-	if err := tx.w.WithContext(ctx).Exec("INSERT INTO notes (id, case_id, author_id, body, visibility, created_at, updated_at) VALUES "+
-		placeholders(n, 7), notes...).Error; err != nil {
+	if err := tx.w.WithContext(ctx).Exec("INSERT INTO notes ("+noteInsertColumns+") VALUES "+placeholders(n, 7), notes...).Error; err != nil {
 		return nil, err
 	}
-	if err := tx.w.WithContext(ctx).Exec("INSERT INTO audit_events (id, at, actor_id, actor_role, action, entity_type, entity_id, case_id, changes) VALUES "+
-		placeholders(n, 9), events...).Error; err != nil {
+	if err := tx.w.WithContext(ctx).Exec("INSERT INTO audit_events ("+auditColumns+") VALUES "+placeholders(n, 9), events...).Error; err != nil {
 		return nil, err
 	}
 	return written, nil

@@ -33,11 +33,17 @@ func scanNote(sc interface{ Scan(...any) error }) (advising.Note, error) {
 // insertNoteSQL writes a note only when its case exists;
 // insertNoteAdvisorSQL only when the case is also the given advisor's.
 const (
-	insertNoteSQL = `INSERT INTO notes (id, case_id, author_id, body, visibility, created_at, updated_at)
-		SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ?)`
-	insertNoteAdvisorSQL = `INSERT INTO notes (id, case_id, author_id, body, visibility, created_at, updated_at)
+	// noteInsertColumns are the columns of a new note as noteArgs gives them.
+	noteInsertColumns    = "id, case_id, author_id, body, visibility, created_at, updated_at"
+	insertNoteSQL        = `INSERT INTO notes (` + noteInsertColumns + `) SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ?)`
+	insertNoteAdvisorSQL = `INSERT INTO notes (` + noteInsertColumns + `)
 		SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ? AND advisor_id = ?)`
 )
+
+// noteArgs are the values of a new note's noteInsertColumns.
+func noteArgs(n advising.Note) []any {
+	return []any{n.ID, n.CaseID, n.Author.ID, n.Body, string(n.Visibility), n.CreatedAt, n.UpdatedAt}
+}
 
 // CreateNote inserts n, giving it an ID, if its case exists and, when
 // advisorID is not "", is assigned to that advisor. It reports whether the
@@ -51,7 +57,7 @@ func (s *Store) CreateNote(ctx context.Context, n advising.Note, advisorID strin
 // createNote is CreateNote for a note that has its ID.
 func (s *Store) createNote(ctx context.Context, n advising.Note, advisorID string) (advising.Note, bool, error) {
 	q := insertNoteSQL
-	args := []any{n.ID, n.CaseID, n.Author.ID, n.Body, string(n.Visibility), n.CreatedAt, n.UpdatedAt, n.CaseID}
+	args := append(noteArgs(n), n.CaseID)
 	if advisorID != "" {
 		q = insertNoteAdvisorSQL
 		args = append(args, advisorID)

@@ -69,8 +69,12 @@ func (a *authStmt) close() error {
 	return a.stmt.Close()
 }
 
-const authSessionSQL = "SELECT u.role, u.full_name, u.disabled, u.token_version FROM sessions s JOIN users u ON u.id = s.user_id " +
-	"WHERE s.id = ? AND s.user_id = ?"
+// The session lookup: what it reads, and from where.
+const (
+	authColumns    = "u.role, u.full_name, u.disabled, u.token_version"
+	authFrom       = " FROM sessions s JOIN users u ON u.id = s.user_id"
+	authSessionSQL = "SELECT " + authColumns + authFrom + " WHERE s.id = ? AND s.user_id = ?"
+)
 
 // AuthUser is the part of a user checked on every authenticated request.
 type AuthUser struct {
@@ -90,7 +94,7 @@ func (s *Store) AuthSession(ctx context.Context, sessionID, userID string) (Auth
 		return s.authSessionOne(ctx, sessionID, userID)
 	}
 	// While few lookups are on their way, each runs at once; past that
-	// they queue for the auth readers, which run them together.
+	// they queue for the auth reader, which runs them together.
 	defer s.authBusy.Add(-1)
 	if s.authBusy.Add(1) <= authAlone {
 		return s.authSessionOne(ctx, sessionID, userID)
