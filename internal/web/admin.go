@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -122,9 +123,6 @@ var openStatuses = []string{string(advising.StatusNew), string(advising.StatusEv
 // shows: enough to move a busy advisor's load in two or three steps.
 const assignmentsPageSize = 50
 
-// maxBulkAssign is how many cases one bulk assignment may name.
-const maxBulkAssign = casework.MaxLimit
-
 // handleAssignments serves GET /admin/assignments for admin: advisors by
 // open caseload, and a filtered list of cases (unassigned by default, or
 // one advisor's, or any) to select and give to an advisor, or unassign, in
@@ -215,7 +213,7 @@ func (s *site) showAssignments(c echo.Context, status int, bulk *form, results [
 }
 
 // handleAssign serves POST /admin/assignments for admin: the selected
-// cases (case_id, up to maxBulkAssign) go to one advisor (to = their ID)
+// cases (case_id, up to casework.MaxBulkCases) go to one advisor (to = their ID)
 // or back to no one (to = "none"). Each case is assigned on its own, so one
 // that cannot be (erased meanwhile) does not hold up the rest; the page
 // comes back with a result for every case and the same filter.
@@ -231,7 +229,7 @@ func (s *site) handleAssign(c echo.Context) error {
 	bulk.Values["to"] = to
 	var v advising.Validator
 	v.Check(len(ids) > 0, "case_id", "choose at least one case")
-	v.Check(len(ids) <= maxBulkAssign, "case_id", "choose at most 100 cases at a time")
+	v.Check(len(ids) <= casework.MaxBulkCases, "case_id", fmt.Sprintf("choose at most %d cases at a time", casework.MaxBulkCases))
 	v.Check(to != "", "to", "choose an advisor, or No one to unassign the cases")
 	if err := v.Err(); err != nil {
 		bulk.fail(err)
