@@ -87,6 +87,9 @@ func CopyData(ctx context.Context, src, dst *Store, progress func(TableCount)) (
 			progress(tc)
 		}
 	}
+	if err := dst.Optimize(ctx); err != nil {
+		return out, fmt.Errorf("target: %w", err)
+	}
 	return out, nil
 }
 

@@ -240,6 +240,26 @@ func pgRetryable(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
 
+// Optimize brings the planner's statistics up to date after a bulk load (a
+// copied or seeded office): ANALYZE on SQLite; VACUUM ANALYZE of the
+// office's tables on PostgreSQL, which also does at once the vacuum that
+// autovacuum would otherwise run under the first requests. Call it outside
+// a transaction.
+func (s *Store) Optimize(ctx context.Context) error {
+	q := "ANALYZE"
+	if s.pg {
+		tables, err := s.tables(ctx)
+		if err != nil {
+			return fmt.Errorf("optimize: %w", err)
+		}
+		q = "VACUUM ANALYZE " + strings.Join(tables, ", ")
+	}
+	if _, err := s.wr.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("optimize: %w", err)
+	}
+	return nil
+}
+
 // bind rewrites a statement's ? placeholders for the database:
 // PostgreSQL numbers them ($1, $2, ...). GORM does this itself for its own
 // calls; statements prepared through database/sql need it. Statements

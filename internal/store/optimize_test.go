@@ -1,0 +1,69 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"advising/internal/store"
+	"advising/internal/store/storetest"
+)
+
+// Optimize leaves the planner statistics of a freshly loaded office in the
+// database: SQLite's sqlite_stat1 rows, PostgreSQL's row estimates (-1 for
+// a table never vacuumed or analyzed).
+func TestOptimizeGathersStatistics(t *testing.T) {
+	t.Parallel()
+	dbURL := storetest.URL(t)
+	st, err := store.Open(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	ctx := context.Background()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	variedOffice(t, st, time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC), 12)
+
+	var db *sql.DB
+	var query string
+	if storetest.Postgres() {
+		u, err := url.Parse(dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		q.Del("pool_max_conns")
+		u.RawQuery = q.Encode()
+		db, err = sql.Open("pgx", u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		query = "SELECT reltuples FROM pg_class WHERE oid = 'cases'::regclass"
+	} else {
+		db, err = sql.Open("sqlite3", strings.TrimPrefix(dbURL, "file:"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		query = "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'"
+	}
+	defer db.Close()
+	stats := func() float64 {
+		var n float64
+		if err := db.QueryRowContext(ctx, query).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := stats()
+	if err := st.Optimize(ctx); err != nil {
+		t.Fatalf("Optimize: %v", err)
+	}
+	if after := stats(); after <= 0 || after == before {
+		t.Errorf("statistics %v before Optimize and %v after; want new ones", before, after)
+	}
+}
