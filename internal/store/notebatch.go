@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 
+	"gorm.io/gorm"
+
 	"advising/internal/advising"
 )
 
@@ -80,26 +82,47 @@ func (s *Store) CreateNoteAudited(ctx context.Context, n advising.Note, advisorI
 // store closes.
 func (s *Store) noteWriter() {
 	defer close(s.notesStopped)
+	var own *ownConn
+	if s.pg { // SQLite's transactions go through its one writer
+		own = newOwnConn(s.w, s.read)
+		defer own.drop()
+	}
 	for {
 		batch, ok := nextBatch(s.notes, s.quit)
 		if !ok {
 			return
 		}
-		s.writeNotes(batch)
+		s.writeNotes(batch, own)
 	}
 }
 
-// writeNotes writes a batch in one transaction, or, if that fails, each
-// note in a transaction of its own, and tells every caller its outcome.
-func (s *Store) writeNotes(batch []noteReq) {
+// writeNotes writes a batch in one transaction, on own's connection when
+// there is one, or, if that fails, each note in a transaction of its own,
+// and tells every caller its outcome.
+func (s *Store) writeNotes(batch []noteReq, own *ownConn) {
 	ctx := context.Background() // handed over: the callers wait for the outcome
 	if len(batch) > 1 {
 		var written []bool
-		err := s.Tx(ctx, func(tx *Store) error {
+		write := func(tx *Store) error {
 			var err error
 			written, err = tx.createNotes(ctx, batch)
 			return err
-		})
+		}
+		var err error
+		if own == nil {
+			err = s.Tx(ctx, write)
+		} else {
+			var g *gorm.DB
+			if g, err = own.get(ctx); err == nil {
+				err = s.pgTxOn(ctx, g, true, write)
+			}
+			if err != nil && pgConnLost(err) {
+				// The kept connection broke: give it back, and write the
+				// batch on the pool, which replaces broken connections.
+				own.drop()
+				err = s.Tx(ctx, write)
+			}
+		}
 		if err == nil {
 			for i, r := range batch {
 				r.done <- noteResult{written: written[i]}

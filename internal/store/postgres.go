@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -74,7 +75,7 @@ func openPostgres(dsn string) (*Store, error) {
 		hot: &hotStmts{db: db, stmts: map[string]*sql.Stmt{}}, auth: &authStmt{},
 		path: shown, health: &writeHealth{}}
 	go s.noteWriter()
-	s.authq, s.authStopped, s.authBusy = make(chan authReq), &sync.WaitGroup{}, &atomic.Int32{}
+	s.authq, s.authStopped = make(chan authReq), &sync.WaitGroup{}
 	for range authReaders {
 		s.authStopped.Add(1)
 		go s.authReader()
@@ -230,6 +231,18 @@ func pgFault(err error) *advising.Error {
 func isPgconn(err error) bool {
 	var safe interface{ SafeToRetry() bool }
 	return errors.As(err, &safe)
+}
+
+// pgConnLost reports whether err says that the connection broke: the server
+// ended it (a restart, an administrator, a failover) or the network failed.
+// A transaction that broke before its COMMIT was sent has been rolled back
+// by the server, so it may run again on another connection.
+func pgConnLost(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02"
+	}
+	return isPgconn(err) || errors.Is(err, driver.ErrBadConn)
 }
 
 // pgRetryable reports whether a PostgreSQL transaction failed only because

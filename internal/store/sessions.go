@@ -93,12 +93,6 @@ func (s *Store) AuthSession(ctx context.Context, sessionID, userID string) (Auth
 	if !s.pg || s.inTx {
 		return s.authSessionOne(ctx, sessionID, userID)
 	}
-	// While few lookups are on their way, each runs at once; past that
-	// they queue for the auth reader, which runs them together.
-	defer s.authBusy.Add(-1)
-	if s.authBusy.Add(1) <= authAlone {
-		return s.authSessionOne(ctx, sessionID, userID)
-	}
 	r := authReq{sessionID: sessionID, userID: userID, done: make(chan authResult, 1)}
 	select {
 	case s.authq <- r:

@@ -54,7 +54,6 @@ type Store struct {
 	// PostgreSQL only).
 	authq       chan authReq
 	authStopped *sync.WaitGroup
-	authBusy    *atomic.Int32 // lookups on their way, alone or queued
 
 	closeOnce sync.Once
 	closeErr  error

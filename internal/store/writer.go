@@ -185,8 +185,15 @@ func (s *Store) runBatch(batch []writeReq) {
 const pgTries = 5
 
 // pgTx runs fn in a PostgreSQL transaction, again after a serialization
-// failure or deadlock.
+// failure or deadlock, or after losing its connection before the COMMIT
+// (the pool then hands it another).
 func (s *Store) pgTx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.pgTxOn(ctx, s.w, false, fn)
+}
+
+// pgTxOn is pgTx on the connections of g: the pool, or one kept connection
+// (kept), which is not tried again once lost: its owner replaces it.
+func (s *Store) pgTxOn(ctx context.Context, g *gorm.DB, kept bool, fn func(tx *Store) error) error {
 	select {
 	case <-s.quit:
 		return errClosed
@@ -197,14 +204,15 @@ func (s *Store) pgTx(ctx context.Context, fn func(tx *Store) error) error {
 		committed := false
 		// Detached as on SQLite (see detachedPool): a write that has begun
 		// finishes, so what a caller learns does not depend on the backend.
-		err = s.w.WithContext(context.WithoutCancel(ctx)).Transaction(func(g *gorm.DB) error {
+		err = g.WithContext(context.WithoutCancel(ctx)).Transaction(func(g *gorm.DB) error {
 			if err := runTx(fn, s.txStore(g)); err != nil {
 				return err
 			}
 			committed = true // unless the COMMIT itself fails
 			return nil
 		})
-		if err == nil || !pgRetryable(err) || try == pgTries {
+		again := pgRetryable(err) || (!committed && !kept && pgConnLost(err))
+		if err == nil || !again || try == pgTries {
 			s.record(err, committed && err == nil)
 			return classify(err)
 		}
