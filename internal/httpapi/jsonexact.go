@@ -5,6 +5,7 @@ import (
 	"encoding"
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -24,6 +25,15 @@ type span struct{ start, end int }
 // for decoding into a value of type t. A body that is not JSON is returned
 // as it is, for the decoder to report.
 func exactMembers(body []byte, t reflect.Type) []byte {
+	if !mayFoldMatch(body, t) {
+		return body
+	}
+	return blankInexact(body, t)
+}
+
+// blankInexact walks body and blanks the names of members that are not
+// exactly a field of t.
+func blankInexact(body []byte, t reflect.Type) []byte {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	var fix []span
 	if walkJSON(dec, body, t, &fix) != nil || len(fix) == 0 {
@@ -48,13 +58,7 @@ var (
 // walkJSON reads one JSON value from dec, recording in fix the name spans of
 // members that do not exactly name a field of t (nil: any value goes).
 func walkJSON(dec *json.Decoder, body []byte, t reflect.Type, fix *[]span) error {
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t != nil && (t == rawMessageType || reflect.PointerTo(t).Implements(unmarshalerType) ||
-		reflect.PointerTo(t).Implements(textUnmarshaler) || t.Kind() == reflect.Interface) {
-		t = nil // decodes itself: its members are not ours to match
-	}
+	t = matchedType(t)
 	tok, err := dec.Token()
 	if err != nil {
 		return err
@@ -104,6 +108,96 @@ func walkJSON(dec *json.Decoder, body []byte, t reflect.Type, fix *[]span) error
 		return err
 	}
 	return nil
+}
+
+// matchedType is t without its pointers, or nil for a type that decodes
+// itself (its members are not ours to match).
+func matchedType(t reflect.Type) reflect.Type {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t != nil && (t == rawMessageType || reflect.PointerTo(t).Implements(unmarshalerType) ||
+		reflect.PointerTo(t).Implements(textUnmarshaler) || t.Kind() == reflect.Interface) {
+		return nil
+	}
+	return t
+}
+
+// mayFoldMatch reports whether body may hold a member name that names one
+// of the fields reachable from t only when case is ignored, so that
+// exactMembers must walk it. Most bodies cannot, and a scan costs a fraction
+// of the walk: in plain ASCII without escapes, such a name would be a
+// case-insensitive occurrence of a quoted field name ("Body" for "body")
+// that is not an exact one. Any other body is walked. (Names that match no
+// field at all are blanked by the walk too, but encoding/json ignores them
+// anyway.)
+func mayFoldMatch(body []byte, t reflect.Type) bool {
+	for _, c := range body {
+		if c >= utf8RuneSelf || c == '\\' {
+			return true
+		}
+	}
+	names := reachableNames(t)
+	if len(names) == 0 {
+		return false
+	}
+	lower := bytes.ToLower(body)
+	for _, n := range names {
+		for at := 0; ; {
+			i := bytes.Index(lower[at:], n.lower)
+			if i < 0 {
+				break
+			}
+			at += i
+			if !bytes.Equal(body[at:at+len(n.exact)], n.exact) {
+				return true
+			}
+			at += len(n.exact)
+		}
+	}
+	return false
+}
+
+const utf8RuneSelf = 0x80 // bytes below it are ASCII characters
+
+// quotedName is a field's JSON name in quotes, as it is and in lower case.
+type quotedName struct{ exact, lower []byte }
+
+var namesCache sync.Map // reflect.Type → []quotedName
+
+// reachableNames returns the quoted JSON names of every field that a value
+// of type t may hold, at any depth, as walkJSON would match them.
+func reachableNames(t reflect.Type) []quotedName {
+	if v, ok := namesCache.Load(t); ok {
+		return v.([]quotedName)
+	}
+	seen := map[reflect.Type]bool{}
+	names := map[string]bool{}
+	var visit func(reflect.Type)
+	visit = func(t reflect.Type) {
+		t = matchedType(t)
+		if t == nil || seen[t] {
+			return
+		}
+		seen[t] = true
+		switch t.Kind() {
+		case reflect.Struct:
+			for name, ft := range jsonFields(t) {
+				names[name] = true
+				visit(ft)
+			}
+		case reflect.Slice, reflect.Array, reflect.Map:
+			visit(t.Elem())
+		}
+	}
+	visit(t)
+	out := make([]quotedName, 0, len(names))
+	for name := range names {
+		q := []byte(strconv.Quote(name))
+		out = append(out, quotedName{exact: q, lower: bytes.ToLower(q)})
+	}
+	namesCache.Store(t, out)
+	return out
 }
 
 var fieldCache sync.Map // reflect.Type → map[string]reflect.Type
