@@ -378,8 +378,9 @@ func (b *benchRun) seed(ctx context.Context) error {
 			return fmt.Errorf("seed: %w", err)
 		}
 	}
-	// As an office that has run for a while: statistics gathered and the
-	// bulk load vacuumed, not left to run under the first measurements.
+	// As an office that has run for a while: on PostgreSQL, statistics
+	// gathered and the bulk load vacuumed, not left to autovacuum under the
+	// first measurements.
 	if err := st.Optimize(ctx); err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
