@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -27,6 +28,9 @@ import (
 // note than letting the first two run on their own.
 const authReaders = 1
 
+// authReadTimeout bounds one batched session read.
+const authReadTimeout = 10 * time.Second
+
 type authReq struct {
 	sessionID, userID string
 	done              chan authResult
@@ -47,7 +51,7 @@ func (s *Store) authReader() {
 		if !ok {
 			return
 		}
-		s.authBatch(context.Background(), batch, own)
+		s.authBatch(batch, own)
 	}
 }
 
@@ -74,7 +78,7 @@ func nextBatch[T any](ch <-chan T, quit <-chan struct{}) ([]T, bool) {
 
 // authBatch reads the sessions of a batch of lookups in one query, on
 // own's connection, and answers each.
-func (s *Store) authBatch(ctx context.Context, batch []authReq, own *ownConn) {
+func (s *Store) authBatch(batch []authReq, own *ownConn) {
 	ids := make([]string, len(batch))
 	for i, r := range batch {
 		ids[i] = r.sessionID
@@ -85,6 +89,11 @@ func (s *Store) authBatch(ctx context.Context, batch []authReq, own *ownConn) {
 	}
 	var found map[string]row
 	read := func(g *gorm.DB) error {
+		// Bounded, so that a connection that hangs (a network that drops
+		// packets without a word) holds the lookups up for seconds, not
+		// until TCP gives up; the reader then tries the pool.
+		ctx, cancel := context.WithTimeout(context.Background(), authReadTimeout)
+		defer cancel()
 		found = make(map[string]row, len(batch))
 		rows, err := g.WithContext(ctx).Raw("SELECT s.id, s.user_id, "+authColumns+authFrom+" WHERE s.id IN ?", ids).Rows()
 		if err != nil {
@@ -102,11 +111,11 @@ func (s *Store) authBatch(ctx context.Context, batch []authReq, own *ownConn) {
 		}
 		return errors.Join(rows.Err(), rows.Close())
 	}
-	g, err := own.get(ctx)
+	g, err := own.get(context.Background())
 	if err == nil {
 		err = read(g)
 	}
-	if err != nil && pgConnLost(err) {
+	if err != nil && (pgConnLost(err) || errors.Is(err, context.DeadlineExceeded)) {
 		// The kept connection broke (the server restarted, say): give it
 		// back and read again on the pool, which replaces broken
 		// connections itself.
