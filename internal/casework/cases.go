@@ -507,13 +507,7 @@ func (s *Service) UpdateCases(ctx context.Context, a advising.Actor, caseIDs []s
 		return nil, err
 	}
 	var v advising.Validator
-	v.Check(len(caseIDs) > 0, "case_ids", "must name at least one case")
-	v.Check(len(caseIDs) <= MaxBulkCases, "case_ids", fmt.Sprintf("must name at most %d cases", MaxBulkCases))
-	seen := make(map[string]bool, len(caseIDs))
-	for _, id := range caseIDs {
-		v.Check(!seen[id], "case_ids", "must name each case once")
-		seen[id] = true
-	}
+	checkBulkIDs(&v, caseIDs)
 	v.Check(u.Status != nil || u.SetFollowUp, "change", "must change the status or the follow-up date")
 	if u.Status != nil {
 		v.Check(u.Status.Valid(), "status", "must be one of: new, evidence_collection, under_review, recommended, closed")
@@ -532,6 +526,49 @@ func (s *Service) UpdateCases(ctx context.Context, a advising.Actor, caseIDs []s
 		cv, err := s.UpdateCase(ctx, a, id, u, nil)
 		if err != nil && !bulkRefusal(err) {
 			return out, err // the database, not the case: stop here
+		}
+		out = append(out, BulkResult{CaseID: id, Case: cv, Err: err})
+	}
+	return out, nil
+}
+
+// checkBulkIDs checks the case IDs of a bulk change: at least one, at most
+// MaxBulkCases, each once.
+func checkBulkIDs(v *advising.Validator, caseIDs []string) {
+	v.Check(len(caseIDs) > 0, "case_ids", "must name at least one case")
+	v.Check(len(caseIDs) <= MaxBulkCases, "case_ids", fmt.Sprintf("must name at most %d cases", MaxBulkCases))
+	seen := make(map[string]bool, len(caseIDs))
+	for _, id := range caseIDs {
+		v.Check(!seen[id], "case_ids", "must name each case once")
+		seen[id] = true
+	}
+}
+
+// AssignCases gives each named case to the advisor (nil: to no one), each
+// in its own transaction with its own audit event, under the rules of
+// AssignCase: a case that no longer exists is reported and left out while
+// the others change. Naming no case, more than MaxBulkCases, or one twice
+// is CodeInvalid before any case is touched. An advisor who is not an
+// enabled advisor is CodeInvalid too, and stops the change at the first
+// case it meets: before any case when it was so from the start, with the
+// results so far when the advisor was disabled midway.
+func (s *Service) AssignCases(ctx context.Context, a advising.Actor, caseIDs []string, advisorID *string) ([]BulkResult, error) {
+	if !a.IsAdmin() {
+		return nil, advising.Errorf(advising.CodeForbidden, "only admin may assign cases")
+	}
+	var v advising.Validator
+	checkBulkIDs(&v, caseIDs)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]BulkResult, 0, len(caseIDs))
+	for _, id := range caseIDs {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		cv, err := s.AssignCase(ctx, a, id, advisorID)
+		if err != nil && advising.ErrorCode(err) != advising.CodeNotFound {
+			return out, err // the advisor, or the database: not this case
 		}
 		out = append(out, BulkResult{CaseID: id, Case: cv, Err: err})
 	}

@@ -736,3 +736,79 @@ func TestAddressLimitShared(t *testing.T) {
 		t.Errorf("PurgeSignInLimits again = %d, %v; want 0", n, err)
 	}
 }
+
+// A bulk assignment gives every named case to the advisor, each with its
+// own audit event; a case erased meanwhile is reported and the rest go on;
+// a wrong list or a wrong advisor changes nothing; only admin may do it.
+func TestAssignCases(t *testing.T) {
+	t.Parallel()
+	o := newOffice(t, 0)
+	ctx := context.Background()
+	var ids []string
+	for range 4 {
+		_, id := o.applicant(t)
+		ids = append(ids, id)
+	}
+	erased, erasedCase := o.applicant(t)
+	if err := o.cw.EraseApplicant(ctx, o.admin, erased.UserID, ""); err != nil {
+		t.Fatalf("EraseApplicant: %v", err)
+	}
+	gone := o.staff(t, "gone@example.org", advising.RoleAdvisor)
+	yes := true
+	if _, err := o.cw.UpdateUser(ctx, o.admin, gone.UserID, casework.UserChanges{Disabled: &yes}); err != nil {
+		t.Fatalf("disable: %v", err)
+	}
+
+	for _, tt := range []struct {
+		name    string
+		a       advising.Actor
+		ids     []string
+		advisor string
+		want    advising.Code
+	}{
+		{"by an advisor", o.advisor, ids, o.advisor.UserID, advising.CodeForbidden},
+		{"of no case", o.admin, nil, o.advisor.UserID, advising.CodeInvalid},
+		{"of a case twice", o.admin, []string{ids[0], ids[0]}, o.advisor.UserID, advising.CodeInvalid},
+		{"of too many cases", o.admin, make([]string, casework.MaxBulkCases+1), o.advisor.UserID, advising.CodeInvalid},
+		{"to a disabled advisor", o.admin, ids, gone.UserID, advising.CodeInvalid},
+	} {
+		out, err := o.cw.AssignCases(ctx, tt.a, tt.ids, &tt.advisor)
+		if advising.ErrorCode(err) != tt.want || len(out) != 0 {
+			t.Errorf("AssignCases %s = %d results, %v; want %s and none", tt.name, len(out), err, tt.want)
+		}
+	}
+	for _, id := range ids {
+		if c, err := o.cw.Case(ctx, o.admin, id); err != nil || c.Advisor != nil {
+			t.Fatalf("case %s after refused bulk assignments: advisor %+v, %v; want none", id, c.Advisor, err)
+		}
+	}
+
+	list := append([]string{ids[0], erasedCase}, ids[1:]...)
+	out, err := o.cw.AssignCases(ctx, o.admin, list, &o.advisor.UserID)
+	if err != nil || len(out) != len(list) {
+		t.Fatalf("AssignCases = %d results, %v; want %d", len(out), err, len(list))
+	}
+	for i, r := range out {
+		switch {
+		case r.CaseID != list[i]:
+			t.Errorf("result %d is for %s; want %s", i, r.CaseID, list[i])
+		case r.CaseID == erasedCase:
+			if advising.ErrorCode(r.Err) != advising.CodeNotFound {
+				t.Errorf("erased case: %v; want CodeNotFound", r.Err)
+			}
+		case r.Err != nil || r.Case.Advisor == nil || r.Case.Advisor.ID != o.advisor.UserID:
+			t.Errorf("case %s: advisor %+v, %v; want %s", r.CaseID, r.Case.Advisor, r.Err, o.advisor.UserID)
+		}
+	}
+	events, err := o.st.ListAudit(ctx, store.AuditFilter{Action: "case.assigned", Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != len(ids) {
+		t.Errorf("%d case.assigned events; want %d, one per case", len(events), len(ids))
+	}
+	out, err = o.cw.AssignCases(ctx, o.admin, ids, nil)
+	if err != nil || len(out) != len(ids) || out[0].Err != nil || out[0].Case.Advisor != nil {
+		t.Errorf("bulk unassign = %+v, %v; want every case with no advisor", out, err)
+	}
+}

@@ -239,32 +239,30 @@ func (s *site) handleAssign(c echo.Context) error {
 	if to != "none" {
 		advisorID = &to
 	}
+	out, err := s.cw.AssignCases(ctx, a, ids, advisorID)
+	switch {
+	case advising.ErrorCode(err) == advising.CodeInvalid:
+		// The advisor is the same for every case: say it once, by the
+		// field (disabled since the page was shown, say).
+		bulk.fail(advising.Invalid(advising.FieldError{Field: "to", Message: "must be an enabled advisor"}))
+		return s.showAssignments(c, http.StatusUnprocessableEntity, bulk, nil, "")
+	case err != nil:
+		return err // not a case's problem: the error page, logged
+	}
 	var results []assignResult
 	done, advisorName := 0, ""
-	for _, id := range ids {
-		view, err := s.cw.AssignCase(ctx, a, id, advisorID)
-		r := assignResult{CaseID: id, OK: err == nil}
-		switch {
-		case err == nil:
+	for _, b := range out {
+		r := assignResult{CaseID: b.CaseID, OK: b.Err == nil}
+		if b.Err == nil {
 			done++
-			r.Applicant = view.Applicant.FullName
+			r.Applicant = b.Case.Applicant.FullName
 			r.Message = "Unassigned."
-			if view.Advisor != nil {
-				advisorName = view.Advisor.FullName
+			if b.Case.Advisor != nil {
+				advisorName = b.Case.Advisor.FullName
 				r.Message = "Now with " + advisorName + "."
 			}
-		case advising.ErrorCode(err) == advising.CodeNotFound:
+		} else {
 			r.Message = "This case no longer exists; it may have been erased."
-		case advising.ErrorCode(err) == advising.CodeInvalid:
-			// The advisor is the same for every case: say it once, by the
-			// field (disabled since the page was shown, say).
-			bulk.fail(advising.Invalid(advising.FieldError{Field: "to", Message: "must be an enabled advisor"}))
-			return s.showAssignments(c, http.StatusUnprocessableEntity, bulk, nil, "")
-		default:
-			if advising.Explain(err) == nil {
-				return err // not a case's problem: the error page, logged
-			}
-			r.Message = sentence(advising.Explain(err).Detail)
 		}
 		results = append(results, r)
 	}
