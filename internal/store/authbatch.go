@@ -44,7 +44,7 @@ type authResult struct {
 // authReader answers queued session lookups until the store closes.
 func (s *Store) authReader() {
 	defer s.authStopped.Done()
-	own := newOwnConn(s.db, s.read)
+	own := newOwnConn(s.db, s.read, s.poolSize)
 	defer own.drop()
 	for {
 		batch, ok := nextBatch(s.authq, s.quit)

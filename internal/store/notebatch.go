@@ -84,7 +84,7 @@ func (s *Store) noteWriter() {
 	defer close(s.notesStopped)
 	var own *ownConn
 	if s.pg { // SQLite's transactions go through its one writer
-		own = newOwnConn(s.w, s.read)
+		own = newOwnConn(s.w, s.read, s.poolSize)
 		defer own.drop()
 	}
 	for {

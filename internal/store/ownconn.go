@@ -14,20 +14,34 @@ import (
 // size, so on the whole pool every shape would be prepared and planned on
 // every connection. On one kept connection each shape is prepared once.
 // The goroutine that owns it is the only one to use it.
+//
+// A small pool keeps none: two kept connections out of one or two would
+// leave nothing for the requests (pool_max_conns below minKeepPool).
 type ownConn struct {
 	base *gorm.DB
-	pool *sql.DB
+	pool *sql.DB // nil: keep no connection, use the pool
 	conn *sql.Conn
 	g    *gorm.DB
 }
 
-func newOwnConn(base *gorm.DB, pool *sql.DB) *ownConn {
+// minKeepPool is the smallest pool whose connections may be kept: with
+// two kept, at least two are left for everything else.
+const minKeepPool = 4
+
+func newOwnConn(base *gorm.DB, pool *sql.DB, poolSize int) *ownConn {
+	if poolSize < minKeepPool {
+		pool = nil
+	}
 	return &ownConn{base: base, pool: pool}
 }
 
 // get returns a GORM handle whose statements all run on the kept
-// connection, taking one from the pool first when none is kept.
+// connection, taking one from the pool first when none is kept; or the
+// pool's handle when the pool is too small to keep one.
 func (o *ownConn) get(ctx context.Context) (*gorm.DB, error) {
+	if o.pool == nil {
+		return o.base, nil
+	}
 	if o.conn == nil {
 		c, err := o.pool.Conn(ctx)
 		if err != nil {

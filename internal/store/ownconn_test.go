@@ -58,38 +58,7 @@ func TestKeptConnectionsReplaced(t *testing.T) {
 	}
 
 	written := 0
-	round := func(name string) {
-		const n = 120
-		var wg sync.WaitGroup
-		errs := make(chan string, 2*n)
-		var mu sync.Mutex
-		for i := range n {
-			wg.Go(func() {
-				if u, err := st.AuthSession(ctx, sid, mine); err != nil || u.Role != advising.RoleAdvisor {
-					errs <- fmt.Sprintf("lookup: %+v, %v", u, err)
-				}
-			})
-			wg.Go(func() {
-				caseID := cases[i%len(cases)]
-				role := advising.RoleAdmin
-				ev := advising.AuditEvent{At: now, ActorID: &mine, ActorRole: &role, Action: "note.created", EntityType: "note", CaseID: &caseID}
-				_, ok, err := st.CreateNoteAudited(ctx, advising.Note{CaseID: caseID, Author: advising.UserRef{ID: mine},
-					Body: fmt.Sprintf("%s note %d", name, i), Visibility: advising.VisibilityPrivate, CreatedAt: now, UpdatedAt: now}, "", ev)
-				if err != nil || !ok {
-					errs <- fmt.Sprintf("note on %s: written %v, %v", caseID, ok, err)
-					return
-				}
-				mu.Lock()
-				written++
-				mu.Unlock()
-			})
-		}
-		wg.Wait()
-		close(errs)
-		for e := range errs {
-			t.Errorf("%s: %s", name, e)
-		}
-	}
+	round := func(name string) { written += notesAndLookups(t, st, mine, sid, cases, now, name) }
 	round("before")
 	if storetest.Postgres() {
 		killed := terminateBackends(t, dbURL, app)
@@ -104,6 +73,95 @@ func TestKeptConnectionsReplaced(t *testing.T) {
 	}
 	if int(counts.Notes) < written || written != 240 {
 		t.Errorf("%d notes acknowledged, %d in the database (with the office's own); want all 240 acknowledged and stored", written, counts.Notes)
+	}
+}
+
+// notesAndLookups runs 120 session lookups and 120 notes at once, fails the
+// test for any that does not succeed, and returns how many notes were
+// acknowledged.
+func notesAndLookups(t *testing.T, st *store.Store, mine, sid string, cases []string, now time.Time, name string) int {
+	t.Helper()
+	const n = 120
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan string, 2*n)
+	var mu sync.Mutex
+	written := 0
+	for i := range n {
+		wg.Go(func() {
+			if u, err := st.AuthSession(ctx, sid, mine); err != nil || u.Role != advising.RoleAdvisor {
+				errs <- fmt.Sprintf("lookup: %+v, %v", u, err)
+			}
+		})
+		wg.Go(func() {
+			caseID := cases[i%len(cases)]
+			role := advising.RoleAdmin
+			ev := advising.AuditEvent{At: now, ActorID: &mine, ActorRole: &role, Action: "note.created", EntityType: "note", CaseID: &caseID}
+			_, ok, err := st.CreateNoteAudited(ctx, advising.Note{CaseID: caseID, Author: advising.UserRef{ID: mine},
+				Body: fmt.Sprintf("%s note %d", name, i), Visibility: advising.VisibilityPrivate, CreatedAt: now, UpdatedAt: now}, "", ev)
+			if err != nil || !ok {
+				errs <- fmt.Sprintf("note on %s: written %v, %v", caseID, ok, err)
+				return
+			}
+			mu.Lock()
+			written++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("%s: %s", name, e)
+	}
+	return written
+}
+
+// A pool too small to spare two connections keeps none: with one or two
+// connections, lookups and notes still all get through.
+func TestSmallPoolsKeepNoConnection(t *testing.T) {
+	t.Parallel()
+	for _, size := range []string{"1", "2"} {
+		t.Run("pool_max_conns="+size, func(t *testing.T) {
+			t.Parallel()
+			dbURL := storetest.URL(t)
+			if storetest.Postgres() {
+				u, err := url.Parse(dbURL)
+				if err != nil {
+					t.Fatal(err)
+				}
+				q := u.Query()
+				q.Set("pool_max_conns", size)
+				u.RawQuery = q.Encode()
+				dbURL = u.String()
+			}
+			st, err := store.Open(dbURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = st.Close() })
+			ctx := context.Background()
+			if _, err := st.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			now := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
+			advisors, applicants := variedOffice(t, st, now, 6)
+			sid, err := st.CreateSession(ctx, advisors[0].ID, now, now.Add(time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cases []string
+			for _, a := range applicants {
+				id, err := st.CaseIDByApplicant(ctx, a.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cases = append(cases, id)
+			}
+			if n := notesAndLookups(t, st, advisors[0].ID, sid, cases, now, "small pool"); n != 120 {
+				t.Errorf("%d notes acknowledged; want 120", n)
+			}
+		})
 	}
 }
 

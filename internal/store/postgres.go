@@ -70,7 +70,7 @@ func openPostgres(dsn string) (*Store, error) {
 	}
 	stopped := make(chan struct{})
 	close(stopped) // there is no writer goroutine to wait for
-	s := &Store{db: g, w: g, read: db, wr: db, pg: true,
+	s := &Store{db: g, w: g, read: db, wr: db, pg: true, poolSize: maxConns,
 		quit: make(chan struct{}), stopped: stopped, notes: make(chan noteReq), notesStopped: make(chan struct{}), notesBusy: &atomic.Int32{},
 		hot: &hotStmts{db: db, stmts: map[string]*sql.Stmt{}}, auth: &authStmt{},
 		path: shown, health: &writeHealth{}}

@@ -53,6 +53,7 @@ type Store struct {
 	// Session lookups asked for together share a query (authbatch.go,
 	// PostgreSQL only).
 	authq       chan authReq
+	poolSize    int // PostgreSQL's connection pool size
 	authStopped *sync.WaitGroup
 
 	closeOnce sync.Once
