@@ -117,10 +117,13 @@ func (s *Store) authBatch(batch []authReq, own *ownConn) {
 	}
 	if err != nil && (pgConnLost(err) || errors.Is(err, context.DeadlineExceeded)) {
 		// The kept connection broke (the server restarted, say): give it
-		// back and read again on the pool, which replaces broken
-		// connections itself.
+		// back and read again on the pool, whose connections may have
+		// been ended too; each that fails is discarded.
 		own.drop()
 		err = read(s.db)
+		for lost := 0; err != nil && pgConnLost(err) && lost < s.poolSize; lost++ {
+			err = read(s.db)
+		}
 	}
 	for _, r := range batch {
 		got, ok := found[r.sessionID]

@@ -200,7 +200,8 @@ func (s *Store) pgTxOn(ctx context.Context, g *gorm.DB, kept bool, fn func(tx *S
 	default:
 	}
 	var err error
-	for try := 1; ; try++ {
+	lost := 0 // connections found broken: each is discarded by the pool
+	for try := 1; ; {
 		committed := false
 		// Detached as on SQLite (see detachedPool): a write that has begun
 		// finishes, so what a caller learns does not depend on the backend.
@@ -211,11 +212,17 @@ func (s *Store) pgTxOn(ctx context.Context, g *gorm.DB, kept bool, fn func(tx *S
 			committed = true // unless the COMMIT itself fails
 			return nil
 		})
-		again := pgRetryable(err) || (!committed && !kept && pgConnLost(err))
-		if err == nil || !again || try == pgTries {
+		if err != nil && !committed && !kept && pgConnLost(err) && lost < s.poolSize {
+			// The pool may hold other connections the server ended at the
+			// same moment (a restart): try the next at once.
+			lost++
+			continue
+		}
+		if err == nil || !pgRetryable(err) || try == pgTries {
 			s.record(err, committed && err == nil)
 			return classify(err)
 		}
+		try++
 		// Back off a little, more each time, so the transactions that met
 		// do not meet again at once.
 		select {
