@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // encoding/json matches object member names to struct fields
@@ -133,7 +134,7 @@ func matchedType(t reflect.Type) reflect.Type {
 // anyway.)
 func mayFoldMatch(body []byte, t reflect.Type) bool {
 	for _, c := range body {
-		if c >= utf8RuneSelf || c == '\\' {
+		if c >= utf8.RuneSelf || c == '\\' {
 			return true
 		}
 	}
@@ -157,8 +158,6 @@ func mayFoldMatch(body []byte, t reflect.Type) bool {
 	}
 	return false
 }
-
-const utf8RuneSelf = 0x80 // bytes below it are ASCII characters
 
 // quotedName is a field's JSON name in quotes, as it is and in lower case.
 type quotedName struct{ exact, lower []byte }
