@@ -77,7 +77,7 @@ func nextBatch[T any](ch <-chan T, quit <-chan struct{}) ([]T, bool) {
 }
 
 // authBatch reads the sessions of a batch of lookups in one query, on
-// own's connection, and answers each.
+// own's connection (the pool's when own is nil), and answers each.
 func (s *Store) authBatch(batch []authReq, own *ownConn) {
 	ids := make([]string, len(batch))
 	for i, r := range batch {
@@ -111,15 +111,23 @@ func (s *Store) authBatch(batch []authReq, own *ownConn) {
 		}
 		return errors.Join(rows.Err(), rows.Close())
 	}
-	g, err := own.get(context.Background())
-	if err == nil {
-		err = read(g)
+	var err error
+	onPool := own == nil
+	if !onPool {
+		var g *gorm.DB
+		if g, err = own.get(context.Background()); err == nil {
+			err = read(g)
+		}
+		if err != nil && (pgConnLost(err) || errors.Is(err, context.DeadlineExceeded)) {
+			// The kept connection broke (the server restarted, say):
+			// give it back and read on the pool.
+			own.drop()
+			onPool = true
+		}
 	}
-	if err != nil && (pgConnLost(err) || errors.Is(err, context.DeadlineExceeded)) {
-		// The kept connection broke (the server restarted, say): give it
-		// back and read again on the pool, whose connections may have
-		// been ended too; each that fails is discarded.
-		own.drop()
+	if onPool {
+		// The pool's connections may have been ended too: each that
+		// fails is discarded, so try as many as it holds.
 		err = read(s.db)
 		for lost := 0; err != nil && pgConnLost(err) && lost < s.poolSize; lost++ {
 			err = read(s.db)

@@ -82,11 +82,8 @@ func (s *Store) CreateNoteAudited(ctx context.Context, n advising.Note, advisorI
 // store closes.
 func (s *Store) noteWriter() {
 	defer close(s.notesStopped)
-	var own *ownConn
-	if s.pg { // SQLite's transactions go through its one writer
-		own = newOwnConn(s.w, s.read, s.poolSize)
-		defer own.drop()
-	}
+	own := newOwnConn(s.w, s.read, s.poolSize) // none on SQLite, whose one writer runs the batch
+	defer own.drop()
 	for {
 		batch, ok := nextBatch(s.notes, s.quit)
 		if !ok {

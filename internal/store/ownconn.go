@@ -14,34 +14,30 @@ import (
 // size, so on the whole pool every shape would be prepared and planned on
 // every connection. On one kept connection each shape is prepared once.
 // The goroutine that owns it is the only one to use it.
-//
-// A small pool keeps none: two kept connections out of one or two would
-// leave nothing for the requests (pool_max_conns below minKeepPool).
 type ownConn struct {
 	base *gorm.DB
-	pool *sql.DB // nil: keep no connection, use the pool
+	pool *sql.DB
 	conn *sql.Conn
 	g    *gorm.DB
 }
 
 // minKeepPool is the smallest pool whose connections may be kept: with
-// two kept, at least two are left for everything else.
+// two kept, at least two are left for everything else. A smaller pool
+// (pool_max_conns of 1 or 2) would leave nothing for the requests.
 const minKeepPool = 4
 
+// newOwnConn returns a kept connection of pool for base's statements, or
+// nil when the pool is too small to spare one (SQLite's pool size is 0).
 func newOwnConn(base *gorm.DB, pool *sql.DB, poolSize int) *ownConn {
 	if poolSize < minKeepPool {
-		pool = nil
+		return nil
 	}
 	return &ownConn{base: base, pool: pool}
 }
 
 // get returns a GORM handle whose statements all run on the kept
-// connection, taking one from the pool first when none is kept; or the
-// pool's handle when the pool is too small to keep one.
+// connection, taking one from the pool first when none is kept.
 func (o *ownConn) get(ctx context.Context) (*gorm.DB, error) {
-	if o.pool == nil {
-		return o.base, nil
-	}
 	if o.conn == nil {
 		c, err := o.pool.Conn(ctx)
 		if err != nil {
@@ -57,10 +53,10 @@ func (o *ownConn) get(ctx context.Context) (*gorm.DB, error) {
 }
 
 // drop gives the connection back to the pool (which discards it when it
-// is broken); the next get takes another. Call it after any error, since
-// the error may have been the connection's.
+// is broken); the next get takes another. A nil ownConn has nothing to
+// give back.
 func (o *ownConn) drop() {
-	if o.conn != nil {
+	if o != nil && o.conn != nil {
 		_ = o.conn.Close()
 		o.conn, o.g = nil, nil
 	}
