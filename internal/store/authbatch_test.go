@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -20,15 +19,7 @@ import (
 func TestSessionLookupsTogether(t *testing.T) {
 	t.Parallel()
 	st := storetest.New(t)
-	var mu sync.Mutex
-	queries := 0
-	st.TraceStatements(func(sql string) {
-		if strings.Contains(sql, "FROM sessions s JOIN users u") {
-			mu.Lock()
-			queries++
-			mu.Unlock()
-		}
-	})
+	queries := storetest.CountStatements(st, func(sql string) bool { return strings.Contains(sql, "FROM sessions s JOIN users u") })
 	ctx := context.Background()
 	now := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
 	advisors, applicants := variedOffice(t, st, now, 12)
@@ -73,8 +64,8 @@ func TestSessionLookupsTogether(t *testing.T) {
 	for e := range errs {
 		t.Error(e)
 	}
-	if os.Getenv(storetest.PostgresEnv) != "" && queries >= lookups {
-		t.Errorf("%d lookups took %d queries on PostgreSQL; want lookups together", lookups, queries)
+	if n := queries.Load(); storetest.Postgres() && n >= lookups {
+		t.Errorf("%d lookups took %d queries on PostgreSQL; want lookups together", lookups, n)
 	}
 }
 

@@ -22,15 +22,7 @@ import (
 func TestNotesWrittenTogether(t *testing.T) {
 	t.Parallel()
 	st := storetest.New(t)
-	var mu sync.Mutex
-	inserts := 0
-	st.TraceStatements(func(sql string) {
-		if strings.HasPrefix(sql, "INSERT INTO notes") {
-			mu.Lock()
-			inserts++
-			mu.Unlock()
-		}
-	})
+	inserts := storetest.CountStatements(st, func(sql string) bool { return strings.HasPrefix(sql, "INSERT INTO notes") })
 	ctx := context.Background()
 	now := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
 	advisors, applicants := variedOffice(t, st, now, 30)
@@ -126,7 +118,7 @@ func TestNotesWrittenTogether(t *testing.T) {
 	if written == 0 {
 		t.Fatal("no note was written")
 	}
-	if inserts >= written {
-		t.Errorf("%d notes took %d inserts; want notes written together", written, inserts)
+	if n := inserts.Load(); n >= int64(written) {
+		t.Errorf("%d notes took %d inserts; want notes written together", written, n)
 	}
 }

@@ -2,13 +2,9 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
-	"net/url"
-	"strings"
 	"testing"
 	"time"
 
-	"advising/internal/store"
 	"advising/internal/store/storetest"
 )
 
@@ -19,40 +15,15 @@ import (
 func TestOptimizeGathersStatistics(t *testing.T) {
 	t.Parallel()
 	dbURL := storetest.URL(t)
-	st, err := store.Open(dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := storetest.Open(t, dbURL)
 	ctx := context.Background()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	variedOffice(t, st, time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC), 12)
 
-	var db *sql.DB
-	var query string
+	db := storetest.DB(t, dbURL)
+	query := "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'"
 	if storetest.Postgres() {
-		u, err := url.Parse(dbURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := u.Query()
-		q.Del("pool_max_conns")
-		u.RawQuery = q.Encode()
-		db, err = sql.Open("pgx", u.String())
-		if err != nil {
-			t.Fatal(err)
-		}
 		query = "SELECT reltuples FROM pg_class WHERE oid = 'cases'::regclass"
-	} else {
-		db, err = sql.Open("sqlite3", strings.TrimPrefix(dbURL, "file:"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		query = "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'"
 	}
-	defer db.Close()
 	stats := func() float64 {
 		var n float64
 		if err := db.QueryRowContext(ctx, query).Scan(&n); err != nil {

@@ -2,9 +2,7 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -20,54 +18,18 @@ import (
 // notes still succeed: kept connections are replaced, and no note is lost.
 func TestKeptConnectionsReplaced(t *testing.T) {
 	t.Parallel()
-	dbURL := storetest.URL(t)
 	app := fmt.Sprintf("kept_%d", time.Now().UnixNano())
+	dbURL := storetest.WithParam(t, storetest.URL(t), "application_name", app)
+	st := storetest.Open(t, dbURL)
+	o := newNoteOffice(t, st, 12)
+	written := o.notesAndLookups(t, "before")
 	if storetest.Postgres() {
-		u, err := url.Parse(dbURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("application_name", app)
-		u.RawQuery = q.Encode()
-		dbURL = u.String()
-	}
-	st, err := store.Open(dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	ctx := context.Background()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
-	advisors, applicants := variedOffice(t, st, now, 12)
-	mine := advisors[0].ID
-	sid, err := st.CreateSession(ctx, mine, now, now.Add(time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []string
-	for _, a := range applicants {
-		id, err := st.CaseIDByApplicant(ctx, a.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cases = append(cases, id)
-	}
-
-	written := 0
-	round := func(name string) { written += notesAndLookups(t, st, mine, sid, cases, now, name) }
-	round("before")
-	if storetest.Postgres() {
-		killed := terminateBackends(t, dbURL, app)
-		if killed == 0 {
+		if killed := terminateBackends(t, dbURL, app); killed == 0 {
 			t.Fatal("no connection of the store's was found to end")
 		}
 	}
-	round("after")
-	counts, err := st.CountOffice(ctx)
+	written += o.notesAndLookups(t, "after")
+	counts, err := st.CountOffice(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,10 +38,54 @@ func TestKeptConnectionsReplaced(t *testing.T) {
 	}
 }
 
+// A pool too small to spare two connections keeps none: with one or two
+// connections, lookups and notes still all get through.
+func TestSmallPoolsKeepNoConnection(t *testing.T) {
+	t.Parallel()
+	for _, size := range []string{"1", "2"} {
+		t.Run("pool_max_conns="+size, func(t *testing.T) {
+			t.Parallel()
+			st := storetest.Open(t, storetest.WithParam(t, storetest.URL(t), "pool_max_conns", size))
+			if n := newNoteOffice(t, st, 6).notesAndLookups(t, "small pool"); n != 120 {
+				t.Errorf("%d notes acknowledged; want 120", n)
+			}
+		})
+	}
+}
+
+// noteOffice is an office to write notes in: an advisor with a session,
+// and the office's cases.
+type noteOffice struct {
+	st        *store.Store
+	now       time.Time
+	mine, sid string
+	cases     []string
+}
+
+func newNoteOffice(t *testing.T, st *store.Store, n int) noteOffice {
+	t.Helper()
+	ctx := context.Background()
+	o := noteOffice{st: st, now: time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)}
+	advisors, applicants := variedOffice(t, st, o.now, n)
+	o.mine = advisors[0].ID
+	var err error
+	if o.sid, err = st.CreateSession(ctx, o.mine, o.now, o.now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range applicants {
+		id, err := st.CaseIDByApplicant(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.cases = append(o.cases, id)
+	}
+	return o
+}
+
 // notesAndLookups runs 120 session lookups and 120 notes at once, fails the
 // test for any that does not succeed, and returns how many notes were
 // acknowledged.
-func notesAndLookups(t *testing.T, st *store.Store, mine, sid string, cases []string, now time.Time, name string) int {
+func (o noteOffice) notesAndLookups(t *testing.T, name string) int {
 	t.Helper()
 	const n = 120
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -90,16 +96,16 @@ func notesAndLookups(t *testing.T, st *store.Store, mine, sid string, cases []st
 	written := 0
 	for i := range n {
 		wg.Go(func() {
-			if u, err := st.AuthSession(ctx, sid, mine); err != nil || u.Role != advising.RoleAdvisor {
+			if u, err := o.st.AuthSession(ctx, o.sid, o.mine); err != nil || u.Role != advising.RoleAdvisor {
 				errs <- fmt.Sprintf("lookup: %+v, %v", u, err)
 			}
 		})
 		wg.Go(func() {
-			caseID := cases[i%len(cases)]
+			caseID := o.cases[i%len(o.cases)]
 			role := advising.RoleAdmin
-			ev := advising.AuditEvent{At: now, ActorID: &mine, ActorRole: &role, Action: "note.created", EntityType: "note", CaseID: &caseID}
-			_, ok, err := st.CreateNoteAudited(ctx, advising.Note{CaseID: caseID, Author: advising.UserRef{ID: mine},
-				Body: fmt.Sprintf("%s note %d", name, i), Visibility: advising.VisibilityPrivate, CreatedAt: now, UpdatedAt: now}, "", ev)
+			ev := advising.AuditEvent{At: o.now, ActorID: &o.mine, ActorRole: &role, Action: "note.created", EntityType: "note", CaseID: &caseID}
+			_, ok, err := o.st.CreateNoteAudited(ctx, advising.Note{CaseID: caseID, Author: advising.UserRef{ID: o.mine},
+				Body: fmt.Sprintf("%s note %d", name, i), Visibility: advising.VisibilityPrivate, CreatedAt: o.now, UpdatedAt: o.now}, "", ev)
 			if err != nil || !ok {
 				errs <- fmt.Sprintf("note on %s: written %v, %v", caseID, ok, err)
 				return
@@ -117,72 +123,12 @@ func notesAndLookups(t *testing.T, st *store.Store, mine, sid string, cases []st
 	return written
 }
 
-// A pool too small to spare two connections keeps none: with one or two
-// connections, lookups and notes still all get through.
-func TestSmallPoolsKeepNoConnection(t *testing.T) {
-	t.Parallel()
-	for _, size := range []string{"1", "2"} {
-		t.Run("pool_max_conns="+size, func(t *testing.T) {
-			t.Parallel()
-			dbURL := storetest.URL(t)
-			if storetest.Postgres() {
-				u, err := url.Parse(dbURL)
-				if err != nil {
-					t.Fatal(err)
-				}
-				q := u.Query()
-				q.Set("pool_max_conns", size)
-				u.RawQuery = q.Encode()
-				dbURL = u.String()
-			}
-			st, err := store.Open(dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = st.Close() })
-			ctx := context.Background()
-			if _, err := st.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			now := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
-			advisors, applicants := variedOffice(t, st, now, 6)
-			sid, err := st.CreateSession(ctx, advisors[0].ID, now, now.Add(time.Hour))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var cases []string
-			for _, a := range applicants {
-				id, err := st.CaseIDByApplicant(ctx, a.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				cases = append(cases, id)
-			}
-			if n := notesAndLookups(t, st, advisors[0].ID, sid, cases, now, "small pool"); n != 120 {
-				t.Errorf("%d notes acknowledged; want 120", n)
-			}
-		})
-	}
-}
-
 // terminateBackends ends every server connection whose application_name is
 // app, from a connection of its own, and reports how many it ended.
 func terminateBackends(t *testing.T, dbURL, app string) int {
 	t.Helper()
-	u, err := url.Parse(dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Del("pool_max_conns") // the store's own parameter, not the server's
-	u.RawQuery = q.Encode()
-	db, err := sql.Open("pgx", u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	var n int
-	err = db.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+	err := storetest.DB(t, dbURL).QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
 		WHERE application_name = $1 AND pid <> pg_backend_pid()`, app).Scan(&n)
 	if err != nil {
 		t.Fatal(err)

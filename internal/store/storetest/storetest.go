@@ -18,7 +18,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,7 +41,14 @@ func Postgres() bool { return os.Getenv(PostgresEnv) != "" }
 // of ADVISING_TEST_POSTGRES_URL, dropped when the test ends.
 func New(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(URL(t))
+	return Open(t, URL(t))
+}
+
+// Open opens and migrates the store at dbURL (one from URL, perhaps with
+// WithParam) and closes it when the test ends.
+func Open(t testing.TB, dbURL string) *store.Store {
+	t.Helper()
+	st, err := store.Open(dbURL)
 	if err != nil {
 		t.Fatalf("store.Open: %v", err)
 	}
@@ -48,6 +57,60 @@ func New(t testing.TB) *store.Store {
 		t.Fatalf("store.Migrate: %v", err)
 	}
 	return st
+}
+
+// WithParam returns a PostgreSQL URL from URL with the query parameter key
+// set to value (a libpq parameter, or the store's pool_max_conns). An
+// SQLite URL takes no parameters and is returned as it is.
+func WithParam(t testing.TB, dbURL, key, value string) string {
+	t.Helper()
+	if !Postgres() {
+		return dbURL
+	}
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatalf("%s is not a URL: %v", dbURL, err)
+	}
+	q := u.Query()
+	q.Set(key, value)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// DB opens a plain database/sql handle on the database of dbURL (one from
+// URL), beside the store, for what a test must ask the database itself;
+// it is closed when the test ends.
+func DB(t testing.TB, dbURL string) *sql.DB {
+	t.Helper()
+	driver, dsn := "sqlite3", strings.TrimPrefix(dbURL, "file:")
+	if Postgres() {
+		u, err := url.Parse(dbURL)
+		if err != nil {
+			t.Fatalf("%s is not a URL: %v", dbURL, err)
+		}
+		q := u.Query()
+		q.Del("pool_max_conns") // the store's own parameter, not the server's
+		u.RawQuery = q.Encode()
+		driver, dsn = "pgx", u.String()
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", dbURL, err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// CountStatements counts, from now on, the statements of st whose SQL
+// match accepts (see store.TraceStatements).
+func CountStatements(st *store.Store, match func(sql string) bool) *atomic.Int64 {
+	var n atomic.Int64
+	st.TraceStatements(func(sql string) {
+		if match(sql) {
+			n.Add(1)
+		}
+	})
+	return &n
 }
 
 // NewSQLite is New on an SQLite file whatever the environment says, for
