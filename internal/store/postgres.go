@@ -236,8 +236,12 @@ func isPgconn(err error) bool {
 // pgConnLost reports whether err says that the connection broke: the server
 // ended it (a restart, an administrator, a failover) or the network failed.
 // A transaction that broke before its COMMIT was sent has been rolled back
-// by the server, so it may run again on another connection.
+// by the server, so it may run again on another connection. A timeout is
+// not a lost connection: trying again would wait as long again.
 func pgConnLost(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return false
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02"
